@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# framework/cli: the `dmas` binary.  Each subcommand lives in its own cmd_*.c.
+dmas_SOURCES += \
+	framework/cli/main.c \
+	framework/cli/cli.h

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The discrete-event engine: virtual clock, event queue, RNG streams, trace digest, GSource. */
+#ifndef DMAS_ENGINE_H
+#define DMAS_ENGINE_H
+
+#include <glib.h>
+
+#include <dmas/types.h>
+
+G_BEGIN_DECLS
+
+/* Same-instant order of event classes.  Faults first, so a crash at t hides the messages
+ * and timers of t from the crashed agent; deliveries before timers, so a message that arrives
+ * exactly at a timeout counts as in time; observers last, so they see the instant settled. */
+typedef enum {
+  DMAS_EV_FAULT = 0,
+  DMAS_EV_DELIVER = 1,
+  DMAS_EV_TIMER = 2,
+  DMAS_EV_OBSERVE = 3
+} DmasEventClass;
+
+typedef struct DmasEngine DmasEngine;
+typedef guint64 DmasEventId; /* 0 is never a valid id */
+
+/* Called when the event is dispatched.  The engine frees `data` with the free function given
+ * to dmas_engine_schedule() right after fn returns (or on cancel/engine free). */
+typedef void (*DmasEventFn) (DmasEngine *engine, gpointer data);
+
+/* Called when the queue runs empty.  Returns NULL when the run is legitimately over, or a
+ * newly allocated diagnosis (which jobs, which agents) when work is still pending: the run
+ * then ends with DMAS_RUN_DEADLOCK. */
+typedef gchar *(*DmasIdleCheckFn) (DmasEngine *engine, gpointer user_data);
+
+typedef enum {
+  DMAS_RUN_COMPLETE = 0,    /* queue empty, idle check satisfied */
+  DMAS_RUN_HORIZON,         /* reached the `until` time with events still pending */
+  DMAS_RUN_STOPPED,         /* dmas_engine_stop() was called */
+  DMAS_RUN_INTERRUPTED,     /* SIGINT */
+  DMAS_RUN_DEADLOCK         /* queue empty but the idle check reported pending work */
+} DmasRunStatus;
+
+typedef struct {
+  gdouble speed;     /* 0: as fast as possible; > 0: virtual seconds per wall second */
+  guint batch;       /* events per GSource dispatch in as-fast-as-possible mode (0: 4096) */
+  DmasTime until;    /* stop before dispatching events later than this (DMAS_TIME_NONE: never) */
+  gboolean handle_sigint; /* install a SIGINT source that interrupts the run */
+} DmasRunOptions;
+
+/* Returns: (transfer full) a new engine at time 0 with the given run seed. */
+DmasEngine *dmas_engine_new (guint64 run_seed);
+/* Frees pending events (running their free functions) and every RNG stream. */
+void dmas_engine_free (DmasEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasEngine, dmas_engine_free)
+
+DmasTime dmas_engine_now (const DmasEngine *engine);
+guint64 dmas_engine_seed (const DmasEngine *engine);
+
+/* Schedules fn(engine, data) at absolute time `at` (>= now).  `kind` and `agent` describe the
+ * event for the trace digest (agent may be DMAS_AGENT_NONE).  free_fn (nullable) runs exactly
+ * once: after dispatch, on cancel-at-pop, or at engine free.
+ * Returns: the event's id. */
+DmasEventId dmas_engine_schedule (DmasEngine *engine, DmasTime at, DmasEventClass cls,
+                                  guint32 kind, guint32 agent, DmasEventFn fn, gpointer data,
+                                  GDestroyNotify free_fn);
+/* Lazy cancel: the event stays in the heap, flagged, and is skipped when popped.  Safe from
+ * inside a dispatch, including for events of the same instant.
+ * Returns: TRUE if the event was pending and is now cancelled. */
+gboolean dmas_engine_cancel (DmasEngine *engine, DmasEventId id);
+
+/* Live (not cancelled) events still queued. */
+gsize dmas_engine_pending (const DmasEngine *engine);
+/* Events dispatched so far (cancelled ones are not counted). */
+guint64 dmas_engine_events (const DmasEngine *engine);
+
+/* Dispatches the next live event.  Returns FALSE when the queue is empty. */
+gboolean dmas_engine_step (DmasEngine *engine);
+
+/* Time of the next live event, or DMAS_TIME_NONE. */
+DmasTime dmas_engine_next_time (DmasEngine *engine);
+
+/* Named random stream, seeded from dmas_engine_stream_seed (run seed, name), created on first
+ * use.  Returns: (transfer none) valid until the engine is freed. */
+GRand *dmas_engine_rng (DmasEngine *engine, const gchar *stream);
+guint64 dmas_engine_stream_seed (guint64 run_seed, const gchar *stream);
+
+/* Returns: (transfer full) the lowercase hex SHA-256 trace digest of everything dispatched so
+ * far.  Can be called at any time; does not disturb the running digest. */
+gchar *dmas_engine_digest (DmasEngine *engine);
+
+void dmas_engine_set_idle_check (DmasEngine *engine, DmasIdleCheckFn fn, gpointer user_data);
+
+/* Requests the current run to end after the event being dispatched. */
+void dmas_engine_stop (DmasEngine *engine);
+
+/* Runs the engine from a GMainLoop through one custom GSource until the queue is empty, the
+ * `until` time, a stop, a SIGINT or a deadlock.  diagnosis: (out) (optional) (transfer full)
+ * set to the idle check's text on DMAS_RUN_DEADLOCK, NULL otherwise. */
+DmasRunStatus dmas_engine_run (DmasEngine *engine, const DmasRunOptions *opts,
+                               gchar **diagnosis);
+
+/* Returns: (transfer full) the GSource that drives the engine (for callers that own their own
+ * main loop, such as the demo).  Attach it to a context; it never fires for past wall time. */
+GSource *dmas_engine_source_new (DmasEngine *engine, const DmasRunOptions *opts);
+
+const gchar *dmas_run_status_to_string (DmasRunStatus status);
+
+G_END_DECLS
+
+#endif /* DMAS_ENGINE_H */

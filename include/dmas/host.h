@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The host function table: the only way a plugin sees time, messages, randomness and output. */
+#ifndef DMAS_HOST_H
+#define DMAS_HOST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <dmas/job.h>
+#include <dmas/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct DmasHostApi DmasHostApi;
+
+/* Per-instance context.  The host allocates it (with private data after `api`) and passes it
+ * to every callback of the instance; it stays valid until the instance's destroy() returns. */
+typedef struct DmasCtx {
+  const DmasHostApi *api;
+} DmasCtx;
+
+typedef enum {
+  DMAS_LOG_ERROR = 0,
+  DMAS_LOG_WARNING = 1,
+  DMAS_LOG_INFO = 2,
+  DMAS_LOG_DEBUG = 3
+} DmasLogLevel;
+
+/* Timer callback.  Runs in virtual time; `data` is what was given to timer_add. */
+typedef void (*DmasTimerFn) (DmasCtx *ctx, void *data);
+/* Destroys timer data.  Called exactly once per timer: after the timer fired, when it is
+ * cancelled, or when the instance is destroyed with the timer still pending. */
+typedef void (*DmasFreeFn) (void *data);
+
+struct DmasHostApi {
+  uint32_t struct_size;
+  uint32_t abi_major, abi_minor; /* the host's DMAS_ABI_MAJOR/MINOR */
+
+  /* identity */
+  DmasAgentId (*self_id) (DmasCtx *ctx);
+  uint32_t (*n_agents) (DmasCtx *ctx);
+  /* All agent ids in increasing order (self included).  Borrowed; valid for the run. */
+  const DmasAgentId *(*members) (DmasCtx *ctx, uint32_t *n_out);
+
+  /* time */
+  DmasTime (*now) (DmasCtx *ctx);
+  /* Runs fn(ctx, data) after `delay` virtual ns.  Returns a timer id (never 0). */
+  DmasTimerId (*timer_add) (DmasCtx *ctx, DmasTime delay, DmasTimerFn fn, void *data,
+                            DmasFreeFn free_fn);
+  /* Returns DMAS_OK, or DMAS_ENOENT when the timer already fired or was cancelled. */
+  int (*timer_cancel) (DmasCtx *ctx, DmasTimerId id);
+
+  /* messages: `body` is copied (borrowed for the call).  `type` is the component's own message
+   * type.  Delivery goes to the same component kind on the destination agent, through the
+   * simulated network; the source seen by the receiver is authentic.  broadcast sends to every
+   * agent except self.  Sending to self is allowed and goes through the network too. */
+  int (*send) (DmasCtx *ctx, DmasAgentId to, uint32_t type, const void *body, size_t len);
+  int (*multicast) (DmasCtx *ctx, const DmasAgentId *to, uint32_t n, uint32_t type,
+                    const void *body, size_t len);
+  int (*broadcast) (DmasCtx *ctx, uint32_t type, const void *body, size_t len);
+
+  /* outcomes */
+  /* Consensus: this agent's instance decided `bid->agent` as the winner of `slot`.  Each
+   * agent's instance decides independently; the host records every decision. */
+  int (*decide) (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
+  /* Bidding: the answer to a bid() that returned DMAS_PENDING. */
+  int (*bid_ready) (DmasCtx *ctx, const DmasBid *bid);
+
+  /* randomness: the instance's own stream, seeded from (run seed, "agent/<id>/<kind>") */
+  uint64_t (*rng_u64) (DmasCtx *ctx);
+  double (*rng_double) (DmasCtx *ctx); /* uniform in [0, 1) */
+
+  /* observability */
+  void (*log) (DmasCtx *ctx, DmasLogLevel level, const char *message);
+  /* Adds `value` to the run-wide counter `name` (e.g. "elections", "rounds"). */
+  void (*metric) (DmasCtx *ctx, const char *name, double value);
+
+  /* parameters declared in the component's DmasParamSpec list, already validated and
+   * defaulted by the host.  Return DMAS_OK, DMAS_ENOENT (not declared) or DMAS_EINVAL (wrong
+   * type).  Strings are borrowed and valid for the instance's lifetime. */
+  int (*param_int) (DmasCtx *ctx, const char *name, int64_t *out);
+  int (*param_double) (DmasCtx *ctx, const char *name, double *out);
+  int (*param_bool) (DmasCtx *ctx, const char *name, int *out);
+  int (*param_string) (DmasCtx *ctx, const char *name, const char **out);
+  int (*param_duration) (DmasCtx *ctx, const char *name, DmasTime *out);
+};
+
+/* Convenience wrappers, so plugin code reads dmas_now (ctx) rather than ctx->api->now (ctx). */
+static inline DmasTime dmas_now (DmasCtx *ctx) { return ctx->api->now (ctx); }
+static inline DmasAgentId dmas_self (DmasCtx *ctx) { return ctx->api->self_id (ctx); }
+static inline uint32_t dmas_n_agents (DmasCtx *ctx) { return ctx->api->n_agents (ctx); }
+
+#if defined(__GNUC__)
+__attribute__ ((format (printf, 3, 4)))
+#endif
+static inline void
+dmas_log (DmasCtx *ctx, DmasLogLevel level, const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  ctx->api->log (ctx, level, buf);
+}
+
+/* Fills err (which may be NULL) and returns `code`. */
+#if defined(__GNUC__)
+__attribute__ ((format (printf, 3, 4)))
+#endif
+static inline int
+dmas_error_set (DmasError *err, int code, const char *fmt, ...)
+{
+  if (err != NULL)
+    {
+      va_list ap;
+      err->code = code;
+      va_start (ap, fmt);
+      vsnprintf (err->message, sizeof err->message, fmt, ap);
+      va_end (ap);
+    }
+  return code;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DMAS_HOST_H */

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests: each subdirectory adds its programs in its own fragment.
+BENCHMARKS =
+include tests/unit/local.mk
+include tests/abi/local.mk
+include tests/lint/local.mk
+include tests/configs/local.mk
+include tests/plugins/local.mk
+include tests/scenarios/local.mk
+include tests/cli/local.mk
