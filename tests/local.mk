@@ -8,3 +8,5 @@ include tests/configs/local.mk
 include tests/plugins/local.mk
 include tests/scenarios/local.mk
 include tests/cli/local.mk
+include tests/sdk/local.mk
+include tests/bench/local.mk

@@ -3,3 +3,6 @@
 dmas_SOURCES += \
 	framework/cli/main.c \
 	framework/cli/cli.h
+dmas_SOURCES += framework/cli/cmd_config.c
+dmas_SOURCES += framework/cli/cmd_plugins.c
+dmas_SOURCES += framework/cli/cmd_run.c

@@ -2,6 +2,7 @@
 /* Entry point of `dmas`: picks the subcommand and hands it the rest of the command line. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>

@@ -26,6 +26,9 @@ struct DmasNode {
   gboolean quoted;       /* SCALAR: was quoted in YAML (so "yes" stays a string) */
   GPtrArray *keys;       /* MAP: gchar*, in document order */
   GPtrArray *values;     /* MAP: DmasNode*, parallel to keys; SEQ: items */
+  /* Appended: MAP: DmasNode* (SCALAR), parallel to keys, where each key itself was written,
+   * so that "unknown key" and "duplicate key" errors point at the key, not at its value. */
+  GPtrArray *key_nodes;
 };
 
 /* Caps against hostile or mistaken input. */
@@ -75,6 +78,12 @@ gchar *dmas_format_duration (guint64 ns);
 /* The closest of `candidates` to `word` (Levenshtein, within a third of its length), or NULL.
  * Returns: (transfer none). */
 const gchar *dmas_did_you_mean (const gchar *word, const gchar *const *candidates, gsize n);
+
+/* Appended.  Sets map[key->scalar] = value, taking both; `key` carries the key's position.
+ * An existing entry is replaced in place (document order kept). */
+void dmas_node_set_keyed (DmasNode *map, DmasNode *key, DmasNode *value);
+/* Appended.  The node of a map's key (for its position).  Returns: (transfer none) (nullable). */
+DmasNode *dmas_node_get_key_node (const DmasNode *map, const gchar *key);
 
 #define DMAS_CONFIG_ERROR (dmas_config_error_quark ())
 GQuark dmas_config_error_quark (void);

@@ -104,6 +104,13 @@ GSource *dmas_engine_source_new (DmasEngine *engine, const DmasRunOptions *opts)
 
 const gchar *dmas_run_status_to_string (DmasRunStatus status);
 
+/* For callers driving a source from dmas_engine_source_new() themselves: the source calls its
+ * callback (g_source_set_callback(), a GSourceFunc whose return value is ignored) once, when the
+ * run ends, and then removes itself.  Returns: TRUE once the run has ended, with *status set and,
+ * if diagnosis is non-NULL, *diagnosis set to (transfer full) the idle check's text on
+ * DMAS_RUN_DEADLOCK, NULL otherwise.  FALSE (outputs untouched) while it is still running. */
+gboolean dmas_engine_source_finished (GSource *source, DmasRunStatus *status, gchar **diagnosis);
+
 G_END_DECLS
 
 #endif /* DMAS_ENGINE_H */

@@ -1,2 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # framework/net: see Makefile.am.
+libdmas_la_SOURCES += \
+	framework/net/network.c \
+	framework/net/network.h

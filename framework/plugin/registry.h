@@ -87,6 +87,9 @@ DmasNode *dmas_component_resolve_params (const DmasComponentInfo *info, const Dm
 const gchar *dmas_kind_to_string (DmasKind kind);
 gboolean dmas_kind_from_string (const gchar *text, DmasKind *out);
 
+/* Appended.  "int", "double", "bool", "string", "duration"; NULL for an unknown type. */
+const gchar *dmas_param_type_to_string (DmasParamType type);
+
 G_END_DECLS
 
 #endif /* DMAS_REGISTRY_H */

@@ -31,7 +31,8 @@ typedef enum {
 /* Timer callback.  Runs in virtual time; `data` is what was given to timer_add. */
 typedef void (*DmasTimerFn) (DmasCtx *ctx, void *data);
 /* Destroys timer data.  Called exactly once per timer: after the timer fired, when it is
- * cancelled, or when the instance is destroyed with the timer still pending. */
+ * cancelled, or -- for timers still pending when the instance is destroyed -- after the
+ * instance's destroy() has returned (so destroy() may still look at the data). */
 typedef void (*DmasFreeFn) (void *data);
 
 struct DmasHostApi {
@@ -63,7 +64,8 @@ struct DmasHostApi {
 
   /* outcomes */
   /* Consensus: this agent's instance decided `bid->agent` as the winner of `slot`.  Each
-   * agent's instance decides independently; the host records every decision. */
+   * agent's instance decides independently; the host records every decision.  A bid with
+   * agent == DMAS_AGENT_NONE and score 0 decides "rejected": no agent can ever run the job. */
   int (*decide) (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
   /* Bidding: the answer to a bid() that returned DMAS_PENDING. */
   int (*bid_ready) (DmasCtx *ctx, const DmasBid *bid);

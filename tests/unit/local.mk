@@ -1,2 +1,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/unit
+
+check_PROGRAMS += tests/unit/test-engine
+TESTS += tests/unit/test-engine
+tests_unit_test_engine_LDADD = libdmas.la
+
+# Registry, search path and `dmas plugins` tests load the check plugins of tests/abi.
+check_PROGRAMS += tests/unit/test-registry tests/unit/test-registry-params \
+	tests/unit/test-registry-cmd
+TESTS += tests/unit/test-registry tests/unit/test-registry-params tests/unit/test-registry-cmd
+tests_unit_test_registry_LDADD = libdmas.la
+tests_unit_test_registry_params_LDADD = libdmas.la
+tests_unit_test_registry_cmd_SOURCES = tests/unit/test-registry-cmd.c framework/cli/cmd_plugins.c
+tests_unit_test_registry_cmd_LDADD = libdmas.la
+
+check_PROGRAMS += tests/unit/test-config
+TESTS += tests/unit/test-config
+tests_unit_test_config_LDADD = libdmas.la

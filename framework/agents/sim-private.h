@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The inside of DmasSim, shared by the files of framework/agents only. */
+#ifndef DMAS_AGENTS_SIM_PRIVATE_H
+#define DMAS_AGENTS_SIM_PRIVATE_H
+
+#include "agents/agent.h"
+#include "agents/sim.h"
+#include "net/network.h"
+#include "world/platform.h"
+#include "world/workload.h"
+
+G_BEGIN_DECLS
+
+enum {
+  DMAS_SLOT_DECIDED = 1 << 0, /* some agent decided the slot */
+  DMAS_SLOT_VIOLATED = 1 << 1 /* and some other decision differed (counted once) */
+};
+
+struct DmasSim {
+  const DmasConfig *config;
+  DmasEngine *engine;
+  DmasPlatform *platform;
+  DmasWorkload *workload;
+  DmasNetwork *network;
+  DmasMetrics *metrics;
+  const DmasComponentInfo *bidding, *consensus;
+  DmasNode *bidding_params, *consensus_params;
+  DmasLocalPolicy local_policy;
+  DmasAgentId *members;       /* 0 .. n_agents-1, what the host's members() returns */
+  DmasAgent **agents;
+  guint n_agents;
+  DmasTime horizon;           /* jobs submitted after it are never submitted */
+  guint next_submit;          /* index of the next job the clients submit */
+  /* The safety checker's memory, per job (index id - 1): the first winner any agent decided
+   * (DMAS_AGENT_NONE is a decision too, hence the flags) and DMAS_SLOT_* flags. */
+  DmasAgentId *first_winner;
+  guint8 *slot_flags;
+  gboolean ran;
+};
+
+/* Logs a host-side event at debug level, stamped with virtual time and agent. */
+G_GNUC_PRINTF (3, 4)
+void dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...);
+
+/* TRUE when some cluster of the platform fits `job` at all. */
+gboolean dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job);
+
+G_END_DECLS
+
+#endif /* DMAS_AGENTS_SIM_PRIVATE_H */

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One simulated run: builds the world from the config, drives it, diagnoses deadlocks. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "agents/sim-private.h"
+#include "metrics/summary.h"
+#include "world/events.h"
+
+void
+dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...)
+{
+  /* Formatting is the expensive part: skip it unless someone asked for debug output. */
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autoptr (GString) when = g_string_new (NULL);
+  dmas_append_seconds (when, dmas_engine_now (sim->engine));
+  if (agent == DMAS_AGENT_NONE)
+    g_debug ("[t=%ss] %s", when->str, message);
+  else
+    g_debug ("[t=%ss] agent %u: %s", when->str, agent, message);
+}
+
+gboolean
+dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job)
+{
+  for (guint i = 0; i < dmas_platform_size (sim->platform); i++)
+    if (dmas_cluster_fits (dmas_platform_cluster (sim->platform, i), job))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- building ---- */
+
+/* YAML may name a component "consensus/raft" as well as "raft". */
+static const gchar *
+component_name (const gchar *text, DmasKind kind)
+{
+  const gchar *prefix = dmas_kind_to_string (kind);
+  gsize n = strlen (prefix);
+  if (text != NULL && strncmp (text, prefix, n) == 0 && text[n] == '/')
+    return text + n + 1;
+  return text;
+}
+
+static gboolean
+find_component (DmasSim *sim, DmasRegistry *registry, DmasKind kind, const gchar *given,
+                const DmasComponentInfo **info_out, DmasNode **params_out, GError **error)
+{
+  const gchar *name = component_name (given, kind);
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_NOT_FOUND,
+                   "%s: scheduling.%s names no component", sim->config->source,
+                   dmas_kind_to_string (kind));
+      return FALSE;
+    }
+  const DmasComponentInfo *info = dmas_registry_lookup (registry, kind, name, error);
+  if (info == NULL)
+    return FALSE;
+  DmasNode *given_params = dmas_config_component_params (sim->config, dmas_kind_to_string (kind),
+                                                         name);
+  DmasNode *params = dmas_component_resolve_params (info, given_params, error);
+  if (params == NULL)
+    return FALSE;
+  *info_out = info;
+  *params_out = params;
+  return TRUE;
+}
+
+static void
+on_deliver (gpointer user_data, const DmasEnvelope *env, const guint8 *body)
+{
+  DmasSim *sim = user_data;
+  dmas_agent_deliver (sim->agents[env->dst], env, body);
+}
+
+static gchar *idle_check (DmasEngine *engine, gpointer user_data);
+
+DmasSim *
+dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
+{
+  g_autoptr (DmasSim) sim = g_new0 (DmasSim, 1);
+  sim->config = config;
+  sim->horizon = config->horizon;
+
+  if (g_strcmp0 (config->scheduling.mode, "distributed") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s: scheduling.mode '%s' is not supported yet (available: distributed)",
+                   config->source, config->scheduling.mode);
+      return NULL;
+    }
+  g_autoptr (GError) policy_error = NULL;
+  if (!dmas_local_policy_from_string (config->scheduling.local_policy, &sim->local_policy,
+                                      &policy_error))
+    {
+      g_set_error (error, policy_error->domain, policy_error->code, "%s: scheduling: %s",
+                   config->source, policy_error->message);
+      return NULL;
+    }
+  if (!find_component (sim, registry, DMAS_KIND_BIDDING, config->scheduling.bidding,
+                       &sim->bidding, &sim->bidding_params, error)
+      || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
+                          &sim->consensus, &sim->consensus_params, error))
+    return NULL;
+
+  sim->engine = dmas_engine_new (config->seed);
+  sim->platform = dmas_platform_new (config, dmas_engine_rng (sim->engine, "platform"), error);
+  if (sim->platform == NULL)
+    return NULL;
+  sim->n_agents = dmas_platform_size (sim->platform);
+  sim->workload = dmas_workload_generate (config, sim->n_agents,
+                                          dmas_engine_rng (sim->engine, "workload"), error);
+  if (sim->workload == NULL)
+    return NULL;
+
+  guint64 total_nodes = 0;
+  for (guint i = 0; i < sim->n_agents; i++)
+    total_nodes += dmas_platform_cluster (sim->platform, i)->nodes;
+  sim->metrics = dmas_metrics_new (sim->workload->n_jobs, total_nodes);
+  for (guint i = 0; i < sim->workload->n_jobs; i++)
+    {
+      const DmasJob *job = &sim->workload->jobs[i];
+      DmasJobRecord *record = &sim->metrics->jobs[i];
+      record->submit = job->submit;
+      record->nodes = job->nodes;
+      record->walltime = job->walltime;
+    }
+  sim->first_winner = g_new (DmasAgentId, MAX (sim->workload->n_jobs, 1));
+  sim->slot_flags = g_new0 (guint8, MAX (sim->workload->n_jobs, 1));
+  for (guint i = 0; i < sim->workload->n_jobs; i++)
+    sim->first_winner[i] = DMAS_AGENT_NONE;
+
+  sim->network = dmas_network_new (sim->engine, sim->n_agents, config->network.latency,
+                                   on_deliver, sim);
+  sim->members = g_new (DmasAgentId, sim->n_agents);
+  for (guint i = 0; i < sim->n_agents; i++)
+    sim->members[i] = i;
+
+  /* Instances may talk to the host from create(); everything they can reach exists by now. */
+  sim->agents = g_new0 (DmasAgent *, sim->n_agents);
+  for (guint i = 0; i < sim->n_agents; i++)
+    {
+      sim->agents[i] = dmas_agent_new (sim, i, error);
+      if (sim->agents[i] == NULL)
+        return NULL;
+    }
+  dmas_engine_set_idle_check (sim->engine, idle_check, sim);
+  return g_steal_pointer (&sim);
+}
+
+void
+dmas_sim_free (DmasSim *sim)
+{
+  if (sim == NULL)
+    return;
+  /* Plugins first: their destroy() and timer free_fns may still call into the host. */
+  for (guint i = 0; sim->agents != NULL && i < sim->n_agents; i++)
+    dmas_agent_free (sim->agents[i]);
+  g_free (sim->agents);
+  dmas_network_free (sim->network);
+  dmas_engine_free (sim->engine);
+  dmas_metrics_free (sim->metrics);
+  dmas_workload_free (sim->workload);
+  dmas_platform_free (sim->platform);
+  if (sim->bidding_params != NULL)
+    dmas_node_free (sim->bidding_params);
+  if (sim->consensus_params != NULL)
+    dmas_node_free (sim->consensus_params);
+  g_free (sim->members);
+  g_free (sim->first_winner);
+  g_free (sim->slot_flags);
+  g_free (sim);
+}
+
+/* ---- running ---- */
+
+static void schedule_next_submission (DmasSim *sim);
+
+/* Clients submit one job after the other: only the next submission sits in the queue, which
+ * keeps the heap small for traces of many thousand jobs. */
+static void
+on_submit (DmasEngine *engine, gpointer data)
+{
+  DmasSim *sim = data;
+  (void) engine;
+  const DmasJob *job = &sim->workload->jobs[sim->next_submit++];
+  schedule_next_submission (sim);
+  dmas_agent_submit (sim->agents[job->home], job);
+}
+
+static void
+schedule_next_submission (DmasSim *sim)
+{
+  if (sim->next_submit >= sim->workload->n_jobs)
+    return;
+  const DmasJob *job = &sim->workload->jobs[sim->next_submit];
+  /* Jobs after the horizon are never submitted (DESIGN §8: submitted = submit <= horizon). */
+  if (job->submit > sim->horizon)
+    return;
+  dmas_engine_schedule (sim->engine, job->submit, DMAS_EV_TIMER, DMAS_WEV_SUBMIT, job->home,
+                        on_submit, sim, NULL);
+}
+
+DmasRunStatus
+dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint, gchar **diagnosis)
+{
+  g_return_val_if_fail (!sim->ran, DMAS_RUN_STOPPED);
+  sim->ran = TRUE;
+  schedule_next_submission (sim);
+
+  const DmasRunOptions opts = {
+    .speed = speed,
+    .batch = 0,
+    .until = sim->config->drain ? DMAS_TIME_NONE : sim->horizon,
+    .handle_sigint = handle_sigint,
+  };
+  DmasRunStatus status = dmas_engine_run (sim->engine, &opts, diagnosis);
+
+  sim->metrics->run_end = dmas_engine_now (sim->engine);
+  for (guint c = 0; c < DMAS_NET_N_CHANNELS; c++)
+    sim->metrics->traffic[c] = *dmas_network_counters (sim->network, c);
+  return status;
+}
+
+const DmasMetrics *
+dmas_sim_metrics (const DmasSim *sim)
+{
+  return sim->metrics;
+}
+
+DmasEngine *
+dmas_sim_engine (const DmasSim *sim)
+{
+  return sim->engine;
+}
+
+guint
+dmas_sim_n_agents (const DmasSim *sim)
+{
+  return sim->n_agents;
+}
+
+/* ---- deadlock diagnosis ---- */
+
+/* Appends " label: 0, 3, 7" for the agents whose flags for `id` satisfy (flags & mask) == want. */
+static void
+append_agents (const DmasSim *sim, DmasJobId id, guint8 mask, guint8 want, const gchar *label,
+               GString *out)
+{
+  guint shown = 0, total = 0;
+  g_autoptr (GString) ids = g_string_new (NULL);
+  for (guint a = 0; a < sim->n_agents; a++)
+    if ((sim->agents[a]->jobs[id] & mask) == want)
+      {
+        total++;
+        if (shown++ < 16)
+          g_string_append_printf (ids, "%s%u", shown > 1 ? ", " : "", a);
+      }
+  if (total == 0)
+    return;
+  if (total > shown)
+    g_string_append_printf (ids, ", ... (%u agents)", total);
+  g_string_append_printf (out, "; %s: %s", label, ids->str);
+}
+
+static void
+describe_pending (const DmasSim *sim, const DmasJob *job, const DmasJobRecord *record,
+                  GString *out)
+{
+  g_string_append_printf (out, "job %" G_GUINT64_FORMAT " (home agent %u", job->id, job->home);
+  if (record->state == DMAS_JOB_QUEUED || record->state == DMAS_JOB_RUNNING)
+    {
+      for (guint a = 0; a < sim->n_agents; a++)
+        if (sim->agents[a]->jobs[job->id] & DMAS_AGENT_JOB_QUEUED)
+          {
+            const DmasLocalQueue *queue = sim->agents[a]->queue;
+            g_string_append_printf (out, "): queued at agent %u but never started (needs %u "
+                                    "node(s); %u of %u free, %u waiting, %u running)",
+                                    a, job->nodes, dmas_localq_free_nodes (queue),
+                                    dmas_localq_total_nodes (queue),
+                                    dmas_localq_n_queued (queue), dmas_localq_n_running (queue));
+            break;
+          }
+      if (record->reason != NULL)
+        g_string_append_printf (out, ": %s", record->reason);
+      return;
+    }
+  g_string_append (out, "): never decided");
+  const guint8 L = DMAS_AGENT_JOB_LEARNT, B = DMAS_AGENT_JOB_BID_PENDING,
+               P = DMAS_AGENT_JOB_PROPOSED, D = DMAS_AGENT_JOB_DECIDED;
+  append_agents (sim, job->id, L, 0, "never learnt of it", out);
+  append_agents (sim, job->id, B, B, "waiting for bid_ready", out);
+  append_agents (sim, job->id, P | D, P, "proposed, undecided", out);
+  append_agents (sim, job->id, D, D, "decided", out);
+}
+
+static gchar *
+idle_check (DmasEngine *engine, gpointer user_data)
+{
+  DmasSim *sim = user_data;
+  (void) engine;
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint pending = 0;
+  for (guint i = 0; i < sim->workload->n_jobs; i++)
+    {
+      const DmasJobRecord *record = &sim->metrics->jobs[i];
+      if (record->state != DMAS_JOB_SUBMITTED && record->state != DMAS_JOB_QUEUED
+          && record->state != DMAS_JOB_RUNNING)
+        continue;
+      if (pending++ < 10)
+        {
+          g_string_append (out, "\n  ");
+          describe_pending (sim, &sim->workload->jobs[i], record, out);
+        }
+    }
+  if (pending == 0)
+    return NULL;
+  if (pending > 10)
+    g_string_append_printf (out, "\n  ... and %u more", pending - 10);
+  return g_strdup_printf ("no event left but %u job(s) unsettled (with %s):%s", pending,
+                          dmas_host_ctx_name (sim->agents[0]->consensus), out->str);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One simulated run: platform, workload, network and agents driven by the engine. */
+#ifndef DMAS_AGENTS_SIM_H
+#define DMAS_AGENTS_SIM_H
+
+#include <glib.h>
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "metrics/metrics.h"
+#include "plugin/registry.h"
+
+G_BEGIN_DECLS
+
+typedef struct DmasSim DmasSim;
+
+/* Builds the run described by `config` (borrowed: it must outlive the sim): looks up
+ * scheduling.bidding and scheduling.consensus in `registry` (borrowed, likewise), resolves
+ * their parameters, builds the platform (stream "platform"), the workload (stream "workload"),
+ * the network, and one agent per cluster with one bidding and one consensus instance each.
+ * Returns: (transfer full) the sim, or NULL with error set: DMAS_PLUGIN_ERROR for a missing
+ * component, bad parameters or a failing create(); DMAS_CONFIG_ERROR or G_IO_ERROR
+ * (not supported yet) for the rest of the config. */
+DmasSim *dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error);
+/* Destroys every plugin instance (their pending timers' free_fn run), then the world. */
+void dmas_sim_free (DmasSim *sim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasSim, dmas_sim_free)
+
+/* Runs until every submitted job is settled (or, without `drain`, until the horizon), a
+ * SIGINT (with handle_sigint) or a deadlock.  speed: 0 as fast as possible, else virtual
+ * seconds per wall second.  diagnosis: (out) (optional) (transfer full) on DMAS_RUN_DEADLOCK
+ * the jobs never decided or never started and the agents involved.
+ * Call once. */
+DmasRunStatus dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint,
+                            gchar **diagnosis);
+
+/* Returns: (transfer none) the measurements; complete after dmas_sim_run(). */
+const DmasMetrics *dmas_sim_metrics (const DmasSim *sim);
+/* Returns: (transfer none). */
+DmasEngine *dmas_sim_engine (const DmasSim *sim);
+guint dmas_sim_n_agents (const DmasSim *sim);
+
+G_END_DECLS
+
+#endif /* DMAS_AGENTS_SIM_H */

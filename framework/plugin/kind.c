@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The component kinds this host knows: names, API versions, ops sizes and mandatory ops. */
+#include "config.h"
+
+#include <string.h>
+
+#include "plugin/plugin-private.h"
+
+static const gsize bidding_mandatory[] = {
+  offsetof (DmasBiddingOps, create),
+  offsetof (DmasBiddingOps, destroy),
+  offsetof (DmasBiddingOps, bid),
+};
+static const gchar *const bidding_mandatory_names[] = { "create", "destroy", "bid" };
+
+static const gsize consensus_mandatory[] = {
+  offsetof (DmasConsensusOps, create),
+  offsetof (DmasConsensusOps, destroy),
+  offsetof (DmasConsensusOps, propose),
+  offsetof (DmasConsensusOps, on_message),
+};
+static const gchar *const consensus_mandatory_names[] = { "create", "destroy", "propose",
+                                                          "on_message" };
+
+static const DmasKindInfo kinds[] = {
+  { DMAS_KIND_BIDDING, "bidding", DMAS_BIDDING_API_MAJOR, DMAS_BIDDING_API_MINOR,
+    DMAS_BIDDING_OPS_MIN_SIZE, sizeof (DmasBiddingOps), bidding_mandatory,
+    bidding_mandatory_names, G_N_ELEMENTS (bidding_mandatory) },
+  { DMAS_KIND_CONSENSUS, "consensus", DMAS_CONSENSUS_API_MAJOR, DMAS_CONSENSUS_API_MINOR,
+    DMAS_CONSENSUS_OPS_MIN_SIZE, sizeof (DmasConsensusOps), consensus_mandatory,
+    consensus_mandatory_names, G_N_ELEMENTS (consensus_mandatory) },
+};
+
+/* Reserved kinds have names (so YAML and error messages can speak of them) but no ops the
+ * host could call yet. */
+static const struct {
+  DmasKind kind;
+  const gchar *name;
+} reserved[] = {
+  { DMAS_KIND_FAULT, "fault" },
+  { DMAS_KIND_LLM, "llm" },
+};
+
+const DmasKindInfo *
+dmas_kind_info (DmasKind kind)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (kinds[i].kind == kind)
+      return &kinds[i];
+  return NULL;
+}
+
+gboolean
+dmas_kind_is_reserved (DmasKind kind)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    if (reserved[i].kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+const gchar *
+dmas_kind_to_string (DmasKind kind)
+{
+  const DmasKindInfo *info = dmas_kind_info (kind);
+
+  if (info != NULL)
+    return info->name;
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    if (reserved[i].kind == kind)
+      return reserved[i].name;
+  return "unknown";
+}
+
+gboolean
+dmas_kind_from_string (const gchar *text, DmasKind *out)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strcmp (text, kinds[i].name) == 0)
+      {
+        if (out != NULL)
+          *out = kinds[i].kind;
+        return TRUE;
+      }
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    if (strcmp (text, reserved[i].name) == 0)
+      {
+        if (out != NULL)
+          *out = reserved[i].kind;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+dmas_component_name_valid (const gchar *name)
+{
+  gsize len = 0;
+
+  if (name == NULL)
+    return FALSE;
+  /* Bounded so that a garbage pointer to a long run of bytes is refused quickly. */
+  for (const gchar *p = name; *p != '\0'; p++, len++)
+    if (len >= DMAS_COMPONENT_NAME_MAX
+        || !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return FALSE;
+  return len > 0;
+}

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Mock host: the DmasHostApi that plugins call (time, timers, messages, outcomes, params). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "mock-host-private.h"
+
+const gchar *
+mock_kind_dir (DmasKind kind)
+{
+  switch (kind)
+    {
+    case DMAS_KIND_BIDDING: return "bidding";
+    case DMAS_KIND_CONSENSUS: return "consensus";
+    case DMAS_KIND_FAULT: return "faults";
+    case DMAS_KIND_LLM: return "llm";
+    default: return "unknown";
+    }
+}
+
+static MockInstance *
+instance_of (DmasCtx *ctx)
+{
+  return ((MockCtx *) ctx)->instance;
+}
+
+void
+mock_host_log_line (MockHost *host, DmasAgentId agent, DmasKind kind, const gchar *level,
+                    const gchar *message)
+{
+  gchar *line = g_strdup_printf ("t=%" G_GUINT64_FORMAT " agent=%u %s %s: %s", host->now,
+                                 agent, mock_kind_dir (kind), level, message);
+  if (g_test_verbose ())
+    g_test_message ("%s", line);
+  g_ptr_array_add (host->log, line);
+}
+
+/* --- parameters ------------------------------------------------------------------------- */
+
+static gboolean
+parse_duration (const gchar *text, DmasTime *out)
+{
+  static const struct { const gchar *unit; gdouble ns; } units[] = {
+    { "ns", 1.0 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "min", 60e9 }, { "m", 60e9 },
+    { "h", 3600e9 }, { "d", 86400e9 },
+  };
+  gchar *end = NULL;
+  if (!g_ascii_isdigit (text[0]))
+    return FALSE;
+  gdouble value = g_ascii_strtod (text, &end);
+  gdouble ns = -1.0;
+  if (*end == '\0' && value == 0.0)
+    ns = 0.0;
+  for (gsize i = 0; i < G_N_ELEMENTS (units) && ns < 0.0; i++)
+    if (g_strcmp0 (end, units[i].unit) == 0)
+      ns = value * units[i].ns;
+  if (ns < 0.0 || !(ns < 9.2e18))
+    return FALSE;
+  *out = (DmasTime) (ns + 0.5);
+  return TRUE;
+}
+
+static gboolean
+parse_bool (const gchar *text, int *out)
+{
+  if (g_strcmp0 (text, "true") == 0 || g_strcmp0 (text, "yes") == 0)
+    *out = 1;
+  else if (g_strcmp0 (text, "false") == 0 || g_strcmp0 (text, "no") == 0)
+    *out = 0;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_double (const gchar *text, double *out)
+{
+  gchar *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+parse_int (const gchar *text, int64_t *out)
+{
+  gint64 v;
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &v, NULL))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+mock_param_parses (DmasParamType type, const gchar *text)
+{
+  int64_t i;
+  double d;
+  int b;
+  DmasTime t;
+  switch (type)
+    {
+    case DMAS_PARAM_INT: return parse_int (text, &i);
+    case DMAS_PARAM_DOUBLE: return parse_double (text, &d);
+    case DMAS_PARAM_BOOL: return parse_bool (text, &b);
+    case DMAS_PARAM_STRING: return TRUE;
+    case DMAS_PARAM_DURATION: return parse_duration (text, &t);
+    default: return FALSE;
+    }
+}
+
+const DmasParamSpec *
+mock_param_spec (const DmasComponent *component, const gchar *name)
+{
+  for (const DmasParamSpec *p = component->params; p != NULL && p->name != NULL; p++)
+    if (g_strcmp0 (p->name, name) == 0)
+      return p;
+  return NULL;
+}
+
+/* The value text for a declared parameter of the right type: given, else the default. */
+static int
+param_text (DmasCtx *ctx, const char *name, DmasParamType type, const gchar **text)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockKind *k = &inst->host->kinds[inst->kind];
+  const DmasParamSpec *spec = mock_param_spec (k->component, name);
+  if (spec == NULL)
+    return DMAS_ENOENT;
+  if (spec->type != type)
+    return DMAS_EINVAL;
+  const gchar *given = g_hash_table_lookup (k->params, name);
+  *text = given != NULL ? given : spec->default_value;
+  return DMAS_OK;
+}
+
+static int
+api_param_int (DmasCtx *ctx, const char *name, int64_t *out)
+{
+  const gchar *text;
+  int rc = param_text (ctx, name, DMAS_PARAM_INT, &text);
+  return rc != DMAS_OK ? rc : (parse_int (text, out) ? DMAS_OK : DMAS_EINVAL);
+}
+
+static int
+api_param_double (DmasCtx *ctx, const char *name, double *out)
+{
+  const gchar *text;
+  int rc = param_text (ctx, name, DMAS_PARAM_DOUBLE, &text);
+  return rc != DMAS_OK ? rc : (parse_double (text, out) ? DMAS_OK : DMAS_EINVAL);
+}
+
+static int
+api_param_bool (DmasCtx *ctx, const char *name, int *out)
+{
+  const gchar *text;
+  int rc = param_text (ctx, name, DMAS_PARAM_BOOL, &text);
+  return rc != DMAS_OK ? rc : (parse_bool (text, out) ? DMAS_OK : DMAS_EINVAL);
+}
+
+static int
+api_param_string (DmasCtx *ctx, const char *name, const char **out)
+{
+  return param_text (ctx, name, DMAS_PARAM_STRING, out);
+}
+
+static int
+api_param_duration (DmasCtx *ctx, const char *name, DmasTime *out)
+{
+  const gchar *text;
+  int rc = param_text (ctx, name, DMAS_PARAM_DURATION, &text);
+  return rc != DMAS_OK ? rc : (parse_duration (text, out) ? DMAS_OK : DMAS_EINVAL);
+}
+
+/* --- identity, time, timers ------------------------------------------------------------- */
+
+static DmasAgentId
+api_self_id (DmasCtx *ctx)
+{
+  return instance_of (ctx)->agent;
+}
+
+static uint32_t
+api_n_agents (DmasCtx *ctx)
+{
+  return instance_of (ctx)->host->n_agents;
+}
+
+static const DmasAgentId *
+api_members (DmasCtx *ctx, uint32_t *n_out)
+{
+  MockHost *host = instance_of (ctx)->host;
+  if (n_out != NULL)
+    *n_out = host->n_agents;
+  return host->members;
+}
+
+static DmasTime
+api_now (DmasCtx *ctx)
+{
+  return instance_of (ctx)->host->now;
+}
+
+static gint
+timer_order (gconstpointer a, gconstpointer b)
+{
+  const MockTimer *x = a, *y = b;
+  if (x->when != y->when)
+    return x->when < y->when ? -1 : 1;
+  return x->id < y->id ? -1 : (x->id > y->id);
+}
+
+static DmasTimerId
+api_timer_add (DmasCtx *ctx, DmasTime delay, DmasTimerFn fn, void *data, DmasFreeFn free_fn)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  /* The SDK has no error return here (ids are never 0): a plugin bug, so stop the test. */
+  if (fn == NULL)
+    g_error ("mock host: agent %u %s called timer_add() without a function", inst->agent,
+             mock_kind_dir (inst->kind));
+  MockTimer *t = g_new0 (MockTimer, 1);
+  t->id = ++host->last_timer_id;
+  t->when = delay > G_MAXUINT64 - host->now ? G_MAXUINT64 : host->now + delay;
+  t->instance = inst;
+  t->fn = fn;
+  t->data = data;
+  t->free_fn = free_fn;
+  host->timers = g_list_insert_sorted (host->timers, t, timer_order);
+  return t->id;
+}
+
+void
+mock_timer_free (gpointer data)
+{
+  MockTimer *t = data;
+  if (t->free_fn != NULL)
+    t->free_fn (t->data);
+  g_free (t);
+}
+
+static int
+api_timer_cancel (DmasCtx *ctx, DmasTimerId id)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  for (GList *l = host->timers; l != NULL; l = l->next)
+    {
+      MockTimer *t = l->data;
+      if (t->id == id && t->instance == inst)
+        {
+          host->timers = g_list_delete_link (host->timers, l);
+          mock_timer_free (t);
+          return DMAS_OK;
+        }
+    }
+  return DMAS_ENOENT;
+}
+
+/* --- messages --------------------------------------------------------------------------- */
+
+void
+mock_message_free (gpointer data)
+{
+  MockMessage *m = data;
+  g_bytes_unref (m->body);
+  g_free (m);
+}
+
+void
+mock_enqueue (MockHost *host, DmasKind kind, DmasAgentId src, DmasAgentId dst, guint32 type,
+              GBytes *body, gboolean injected)
+{
+  MockMessage *m = g_new0 (MockMessage, 1);
+  m->seq = ++host->last_seq;
+  m->kind = kind;
+  m->src = src;
+  m->dst = dst;
+  m->type = type;
+  m->body = g_bytes_ref (body);
+  m->sent_at = host->now;
+  m->injected = injected;
+  g_ptr_array_add (host->queue, m);
+  if (!injected)
+    {
+      host->sent_messages[kind]++;
+      host->sent_bytes[kind] += g_bytes_get_size (body);
+    }
+}
+
+static int
+send_many (DmasCtx *ctx, const DmasAgentId *to, guint n, uint32_t type, const void *body,
+           size_t len)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  if (body == NULL && len > 0)
+    return DMAS_EINVAL;
+  for (guint i = 0; i < n; i++)
+    if (to[i] >= host->n_agents)
+      {
+        mock_host_log_line (host, inst->agent, inst->kind, "host",
+                            "send to an agent that does not exist: refused with DMAS_ENOENT");
+        return DMAS_ENOENT;
+      }
+  /* An exact-size copy, so that a receiver reading past `len` trips the sanitizers. */
+  g_autoptr (GBytes) copy = g_bytes_new (body, len);
+  for (guint i = 0; i < n; i++)
+    mock_enqueue (host, inst->kind, inst->agent, to[i], type, copy, FALSE);
+  return DMAS_OK;
+}
+
+static int
+api_send (DmasCtx *ctx, DmasAgentId to, uint32_t type, const void *body, size_t len)
+{
+  return send_many (ctx, &to, 1, type, body, len);
+}
+
+static int
+api_multicast (DmasCtx *ctx, const DmasAgentId *to, uint32_t n, uint32_t type,
+               const void *body, size_t len)
+{
+  if (to == NULL && n > 0)
+    return DMAS_EINVAL;
+  return send_many (ctx, to, n, type, body, len);
+}
+
+static int
+api_broadcast (DmasCtx *ctx, uint32_t type, const void *body, size_t len)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  g_autofree DmasAgentId *others = g_new (DmasAgentId, host->n_agents);
+  guint n = 0;
+  for (guint i = 0; i < host->n_agents; i++)
+    if (host->members[i] != inst->agent)
+      others[n++] = host->members[i];
+  return send_many (ctx, others, n, type, body, len);
+}
+
+/* --- outcomes, randomness, observability ------------------------------------------------ */
+
+static int
+api_decide (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
+{
+  MockInstance *inst = instance_of (ctx);
+  if (inst->kind != DMAS_KIND_CONSENSUS || slot == NULL || bid == NULL)
+    {
+      mock_host_log_line (inst->host, inst->agent, inst->kind, "host",
+                          "decide() refused: DMAS_ESTATE");
+      return DMAS_ESTATE;
+    }
+  MockDecision d = { .slot = *slot, .bid = *bid, .at = inst->host->now };
+  g_array_append_val (inst->host->decisions[inst->agent], d);
+  return DMAS_OK;
+}
+
+static int
+api_bid_ready (DmasCtx *ctx, const DmasBid *bid)
+{
+  MockInstance *inst = instance_of (ctx);
+  if (inst->kind != DMAS_KIND_BIDDING || bid == NULL)
+    {
+      mock_host_log_line (inst->host, inst->agent, inst->kind, "host",
+                          "bid_ready() refused: DMAS_ESTATE");
+      return DMAS_ESTATE;
+    }
+  g_array_append_val (inst->host->bids_ready[inst->agent], *bid);
+  return DMAS_OK;
+}
+
+static uint64_t
+api_rng_u64 (DmasCtx *ctx)
+{
+  GRand *r = instance_of (ctx)->rng;
+  guint64 hi = g_rand_int (r);
+  return hi << 32 | g_rand_int (r);
+}
+
+static double
+api_rng_double (DmasCtx *ctx)
+{
+  return g_rand_double (instance_of (ctx)->rng);
+}
+
+static void
+api_log (DmasCtx *ctx, DmasLogLevel level, const char *message)
+{
+  static const gchar *const names[] = { "error", "warning", "info", "debug" };
+  MockInstance *inst = instance_of (ctx);
+  const gchar *name = (guint) level < G_N_ELEMENTS (names) ? names[level] : "level?";
+  mock_host_log_line (inst->host, inst->agent, inst->kind, name,
+                      message != NULL ? message : "(null)");
+}
+
+static void
+api_metric (DmasCtx *ctx, const char *name, double value)
+{
+  MockHost *host = instance_of (ctx)->host;
+  gdouble *sum = g_hash_table_lookup (host->metrics, name);
+  if (sum == NULL)
+    {
+      sum = g_new0 (gdouble, 1);
+      g_hash_table_insert (host->metrics, g_strdup (name), sum);
+    }
+  *sum += value;
+}
+
+static const DmasHostApi mock_api_table = {
+  .struct_size = sizeof (DmasHostApi),
+  .abi_major = DMAS_ABI_MAJOR,
+  .abi_minor = DMAS_ABI_MINOR,
+  .self_id = api_self_id,
+  .n_agents = api_n_agents,
+  .members = api_members,
+  .now = api_now,
+  .timer_add = api_timer_add,
+  .timer_cancel = api_timer_cancel,
+  .send = api_send,
+  .multicast = api_multicast,
+  .broadcast = api_broadcast,
+  .decide = api_decide,
+  .bid_ready = api_bid_ready,
+  .rng_u64 = api_rng_u64,
+  .rng_double = api_rng_double,
+  .log = api_log,
+  .metric = api_metric,
+  .param_int = api_param_int,
+  .param_double = api_param_double,
+  .param_bool = api_param_bool,
+  .param_string = api_param_string,
+  .param_duration = api_param_duration,
+};
+
+const DmasHostApi *
+mock_host_api (void)
+{
+  return &mock_api_table;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A scriptable host for plugin contract tests: n agents, virtual clock, hand-driven network. */
+#ifndef DMAS_TESTS_MOCK_HOST_H
+#define DMAS_TESTS_MOCK_HOST_H
+
+#include <glib.h>
+
+#include <dmas/dmas.h>
+
+G_BEGIN_DECLS
+
+/* The mock host implements the whole DmasHostApi for `n` agents (ids 0 .. n-1) in one
+ * process, with nothing happening behind the test's back:
+ *
+ *  - time stands still until the test moves it (mock_host_advance*, mock_host_fire_next_timer);
+ *    timers fire in (time, creation) order;
+ *  - every message sent by a plugin waits in one queue, in send order, until the test delivers,
+ *    drops, duplicates or reorders it; delivery calls on_message synchronously;
+ *  - decide(), bid_ready(), metric() and log() are recorded for the test to inspect;
+ *  - each (agent, kind) instance has its own GRand seeded from (seed, agent, kind);
+ *  - parameters come from "key=value" strings checked against the component's DmasParamSpec
+ *    list, defaults filled from the spec.
+ *
+ * At most one component per kind runs at a time (as in a real run), on every agent.  Messages
+ * go to the same kind on the destination agent.  Misuse by a plugin (sending to a non-member,
+ * cancelling twice) is answered with the status code the SDK documents and counted in the log.
+ */
+
+typedef struct MockHost MockHost;
+
+/* One message in flight.  Owned by the host; valid until it is delivered or dropped. */
+typedef struct {
+  guint64 seq;       /* send order, unique per host */
+  DmasKind kind;     /* the component kind that sent it and will receive it */
+  DmasAgentId src;
+  DmasAgentId dst;
+  guint32 type;
+  GBytes *body;
+  DmasTime sent_at;
+  gboolean injected; /* put there by the test, not sent by a plugin */
+} MockMessage;
+
+/* One decide() call. */
+typedef struct {
+  DmasSlot slot;
+  DmasBid bid;
+  DmasTime at;
+} MockDecision;
+
+/* Errors of mock_component_load() and mock_host_start(). */
+#define MOCK_HOST_ERROR (g_quark_from_static_string ("mock-host-error"))
+typedef enum {
+  MOCK_HOST_ERROR_LOAD,    /* module missing, bad descriptor, no such component, bad ops */
+  MOCK_HOST_ERROR_PARAMS,  /* unknown parameter or a value that does not parse */
+  MOCK_HOST_ERROR_CREATE,  /* the component's create() failed */
+  MOCK_HOST_ERROR_STATE    /* kind already running, or not supported by the mock host */
+} MockHostError;
+
+/* Wildcards for mock_host_find(). */
+#define MOCK_ANY_AGENT DMAS_AGENT_NONE
+#define MOCK_ANY_TYPE G_MAXUINT32
+
+/* --- plugins -------------------------------------------------------------------------- */
+
+/* dlopen()s the built module $DMAS_BUILDDIR/plugins/<kind dir>/.libs/<plugin>.so (falling back
+ * to the build tree this test was compiled in), checks its descriptor like the real loader
+ * (magic, ABI, kind API, struct sizes, mandatory ops) and returns the component `name` of
+ * `kind`.  The module stays loaded until exit.
+ * Returns: (transfer none) the component, or NULL with error set. */
+const DmasComponent *mock_component_load (DmasKind kind, const gchar *plugin,
+                                          const gchar *name, GError **error);
+
+/* --- host lifecycle ------------------------------------------------------------------- */
+
+MockHost *mock_host_new (guint n_agents, guint64 seed);
+/* Destroys every instance (pending timers' free functions run after each destroy()) and
+ * frees everything. */
+void mock_host_free (MockHost *host);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockHost, mock_host_free)
+
+/* Creates one instance of `component` on every agent, in id order.  `params` (nullable,
+ * NULL-terminated) are "key=value" strings; unknown keys and values that do not parse as the
+ * declared type are errors, as in the real host.  Returns FALSE with error set if a kind is
+ * already running, a parameter is bad, or a create() fails (instances made so far are
+ * destroyed again). */
+gboolean mock_host_start (MockHost *host, const DmasComponent *component,
+                          const gchar *const *params, GError **error);
+/* Destroys the instances of `kind` (no-op if none). */
+void mock_host_stop (MockHost *host, DmasKind kind);
+/* Returns: (transfer none) (nullable) the plugin instance (`self`) of `kind` on `agent`. */
+gpointer mock_host_instance (MockHost *host, DmasAgentId agent, DmasKind kind);
+
+guint mock_host_n_agents (MockHost *host);
+
+/* --- calling into plugins ------------------------------------------------------------- */
+
+/* Calls the bidding instance's bid() on `agent`; out->job and out->agent are pre-filled. */
+int mock_host_bid (MockHost *host, DmasAgentId agent, const DmasJob *job,
+                   const DmasClusterView *cluster, DmasBid *out, DmasError *err);
+/* Calls the bidding instance's job_finished() (API 1.1) if the component has it; returns
+ * FALSE if not. */
+gboolean mock_host_job_finished (MockHost *host, DmasAgentId agent, const DmasJob *job,
+                                 DmasTime start, DmasTime end);
+/* Calls the consensus instance's propose() on `agent`. */
+int mock_host_propose (MockHost *host, DmasAgentId agent, const DmasSlot *slot,
+                       const DmasBid *bid);
+/* Calls agent_status() on `agent` if the component has it; returns FALSE if not. */
+gboolean mock_host_agent_status (MockHost *host, DmasAgentId agent, DmasAgentId about,
+                                 gboolean suspected);
+
+/* --- clock and timers ----------------------------------------------------------------- */
+
+DmasTime mock_host_now (MockHost *host);
+/* Moves the clock to `when` (>= now), firing every timer due on the way in order, each at its
+ * own time.  Returns: the number of timers fired. */
+guint mock_host_advance_to (MockHost *host, DmasTime when);
+guint mock_host_advance (MockHost *host, DmasTime delta);
+/* Jumps the clock to the earliest pending timer and fires it.  Returns FALSE if none. */
+gboolean mock_host_fire_next_timer (MockHost *host);
+guint mock_host_n_timers (MockHost *host);
+/* Returns: the due time of the earliest pending timer, or DMAS_TIME_NONE. */
+DmasTime mock_host_next_timer (MockHost *host);
+
+/* --- network -------------------------------------------------------------------------- */
+
+guint mock_host_n_queued (MockHost *host);
+/* Returns: (transfer none) the message at `index` of the queue (0 = oldest). */
+const MockMessage *mock_host_queued (MockHost *host, guint index);
+/* Returns: the index of the first queued message matching (wildcards allowed), or -1. */
+gint mock_host_find (MockHost *host, DmasAgentId src, DmasAgentId dst, guint32 type);
+
+/* Delivers (removes, then calls on_message on the destination) the message at `index`.
+ * Messages to an agent without an instance of that kind are dropped and counted. */
+void mock_host_deliver (MockHost *host, guint index);
+/* Delivers the oldest message.  Returns FALSE if the queue is empty. */
+gboolean mock_host_deliver_next (MockHost *host);
+/* Delivers in FIFO order until the queue is empty, including messages sent meanwhile.
+ * Returns: the number delivered.  Aborts the test after a million (a message storm). */
+guint mock_host_deliver_all (MockHost *host);
+void mock_host_drop (MockHost *host, guint index);
+/* Removes every queued message matching (wildcards allowed).  Returns: how many. */
+guint mock_host_drop_matching (MockHost *host, DmasAgentId src, DmasAgentId dst, guint32 type);
+/* Appends a copy of the message at `index` to the queue (a network duplicate). */
+void mock_host_duplicate (MockHost *host, guint index);
+/* Moves the message at `from` to position `to`, shifting the others (reordering). */
+void mock_host_move (MockHost *host, guint from, guint to);
+/* Appends a message the test made up (e.g. malformed) as if `src` had sent it. */
+void mock_host_inject (MockHost *host, DmasKind kind, DmasAgentId src, DmasAgentId dst,
+                       guint32 type, const void *body, gsize len);
+/* Delivers all messages, then fires the next timer, until neither is left: a perfectly
+ * synchronous network.  Returns: the number of messages delivered plus timers fired. */
+guint mock_host_run (MockHost *host);
+
+/* Counters of what plugins of `kind` sent (one per destination; injected ones excluded). */
+guint64 mock_host_sent_messages (MockHost *host, DmasKind kind);
+guint64 mock_host_sent_bytes (MockHost *host, DmasKind kind);
+/* Messages dropped on delivery because the destination had no instance of the kind. */
+guint64 mock_host_undeliverable (MockHost *host);
+
+/* --- outcomes ------------------------------------------------------------------------- */
+
+/* Returns: (transfer none) MockDecision array of `agent`, in call order. */
+const GArray *mock_host_decisions (MockHost *host, DmasAgentId agent);
+/* Returns: (transfer none) (nullable) `agent`'s first decision for (job, epoch). */
+const MockDecision *mock_host_decision (MockHost *host, DmasAgentId agent, DmasJobId job,
+                                        guint32 epoch);
+/* Returns: (transfer none) DmasBid array of `agent`'s bid_ready() calls, in call order. */
+const GArray *mock_host_bids_ready (MockHost *host, DmasAgentId agent);
+/* Returns: the sum of every metric(name, value) so far (0 when never reported). */
+gdouble mock_host_metric (MockHost *host, const gchar *name);
+/* Returns: (transfer none) the log lines, "t=<ns> agent=<id> <kind> <level>: <message>". */
+const GPtrArray *mock_host_log (MockHost *host);
+gboolean mock_host_log_contains (MockHost *host, const gchar *needle);
+
+G_END_DECLS
+
+#endif /* DMAS_TESTS_MOCK_HOST_H */
