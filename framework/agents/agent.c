@@ -7,7 +7,6 @@
 #include "agents/agent.h"
 #include "agents/sched_msg.h"
 #include "agents/sim-private.h"
-#include "metrics/summary.h"
 
 static void on_job_started (gpointer user_data, const DmasJob *job, DmasTime start);
 static void on_job_finished (gpointer user_data, const DmasJob *job, DmasTime start,
@@ -266,8 +265,10 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
 {
   DmasSim *sim = agent->sim;
   const DmasJobId id = slot->job;
-  if (!job_id_valid (agent, id) || bid->job != id)
+  if (!job_id_valid (agent, id))
     return DMAS_ENOENT;
+  if (bid->job != id)
+    return DMAS_EINVAL;
   DmasAgentId winner = bid->agent;
   if (winner != DMAS_AGENT_NONE && winner >= sim->n_agents)
     return DMAS_EINVAL;

@@ -40,40 +40,12 @@ dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job)
 
 /* ---- building ---- */
 
-/* YAML may name a component "consensus/raft" as well as "raft". */
-static const gchar *
-component_name (const gchar *text, DmasKind kind)
-{
-  const gchar *prefix = dmas_kind_to_string (kind);
-  gsize n = strlen (prefix);
-  if (text != NULL && strncmp (text, prefix, n) == 0 && text[n] == '/')
-    return text + n + 1;
-  return text;
-}
-
 static gboolean
 find_component (DmasSim *sim, DmasRegistry *registry, DmasKind kind, const gchar *given,
                 const DmasComponentInfo **info_out, DmasNode **params_out, GError **error)
 {
-  const gchar *name = component_name (given, kind);
-  if (name == NULL || *name == '\0')
-    {
-      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_NOT_FOUND,
-                   "%s: scheduling.%s names no component", sim->config->source,
-                   dmas_kind_to_string (kind));
-      return FALSE;
-    }
-  const DmasComponentInfo *info = dmas_registry_lookup (registry, kind, name, error);
-  if (info == NULL)
-    return FALSE;
-  DmasNode *given_params = dmas_config_component_params (sim->config, dmas_kind_to_string (kind),
-                                                         name);
-  DmasNode *params = dmas_component_resolve_params (info, given_params, error);
-  if (params == NULL)
-    return FALSE;
-  *info_out = info;
-  *params_out = params;
-  return TRUE;
+  *info_out = dmas_registry_resolve (registry, sim->config, kind, given, params_out, error);
+  return *info_out != NULL;
 }
 
 static void
@@ -85,19 +57,17 @@ on_deliver (gpointer user_data, const DmasEnvelope *env, const guint8 *body)
 
 static gchar *idle_check (DmasEngine *engine, gpointer user_data);
 
-DmasSim *
-dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
+/* What the config asks for that this build cannot do says so before anything is built. */
+static gboolean
+check_supported (DmasSim *sim, GError **error)
 {
-  g_autoptr (DmasSim) sim = g_new0 (DmasSim, 1);
-  sim->config = config;
-  sim->horizon = config->horizon;
-
+  const DmasConfig *config = sim->config;
   if (g_strcmp0 (config->scheduling.mode, "distributed") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "%s: scheduling.mode '%s' is not supported yet (available: distributed)",
                    config->source, config->scheduling.mode);
-      return NULL;
+      return FALSE;
     }
   g_autoptr (GError) policy_error = NULL;
   if (!dmas_local_policy_from_string (config->scheduling.local_policy, &sim->local_policy,
@@ -105,23 +75,25 @@ dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
     {
       g_set_error (error, policy_error->domain, policy_error->code, "%s: scheduling: %s",
                    config->source, policy_error->message);
-      return NULL;
+      return FALSE;
     }
-  if (!find_component (sim, registry, DMAS_KIND_BIDDING, config->scheduling.bidding,
-                       &sim->bidding, &sim->bidding_params, error)
-      || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
-                          &sim->consensus, &sim->consensus_params, error))
-    return NULL;
+  return TRUE;
+}
 
+/* Builds the world around the components already chosen. */
+static gboolean
+build (DmasSim *sim, GError **error)
+{
+  const DmasConfig *config = sim->config;
   sim->engine = dmas_engine_new (config->seed);
   sim->platform = dmas_platform_new (config, dmas_engine_rng (sim->engine, "platform"), error);
   if (sim->platform == NULL)
-    return NULL;
+    return FALSE;
   sim->n_agents = dmas_platform_size (sim->platform);
   sim->workload = dmas_workload_generate (config, sim->n_agents,
                                           dmas_engine_rng (sim->engine, "workload"), error);
   if (sim->workload == NULL)
-    return NULL;
+    return FALSE;
 
   guint64 total_nodes = 0;
   for (guint i = 0; i < sim->n_agents; i++)
@@ -152,9 +124,44 @@ dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
     {
       sim->agents[i] = dmas_agent_new (sim, i, error);
       if (sim->agents[i] == NULL)
-        return NULL;
+        return FALSE;
     }
   dmas_engine_set_idle_check (sim->engine, idle_check, sim);
+  return TRUE;
+}
+
+DmasSim *
+dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
+{
+  g_autoptr (DmasSim) sim = g_new0 (DmasSim, 1);
+  sim->config = config;
+  sim->horizon = config->horizon;
+  if (!check_supported (sim, error)
+      || !find_component (sim, registry, DMAS_KIND_BIDDING, config->scheduling.bidding,
+                          &sim->bidding, &sim->bidding_params, error)
+      || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
+                          &sim->consensus, &sim->consensus_params, error)
+      || !build (sim, error))
+    return NULL;
+  return g_steal_pointer (&sim);
+}
+
+DmasSim *
+dmas_sim_new_with_components (const DmasConfig *config, const DmasComponentInfo *bidding,
+                              DmasNode *bidding_params, const DmasComponentInfo *consensus,
+                              DmasNode *consensus_params, GError **error)
+{
+  g_autoptr (DmasSim) sim = g_new0 (DmasSim, 1);
+  sim->config = config;
+  sim->horizon = config->horizon;
+  sim->bidding = bidding;
+  sim->bidding_params = bidding_params;
+  sim->consensus = consensus;
+  sim->consensus_params = consensus_params;
+  g_return_val_if_fail (bidding->kind == DMAS_KIND_BIDDING, NULL);
+  g_return_val_if_fail (consensus->kind == DMAS_KIND_CONSENSUS, NULL);
+  if (!check_supported (sim, error) || !build (sim, error))
+    return NULL;
   return g_steal_pointer (&sim);
 }
 

@@ -22,6 +22,14 @@ typedef struct DmasSim DmasSim;
  * component, bad parameters or a failing create(); DMAS_CONFIG_ERROR or G_IO_ERROR
  * (not supported yet) for the rest of the config. */
 DmasSim *dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error);
+/* The same with the components already chosen (tests use components compiled into the test
+ * program).  Takes ownership of both params nodes (MAPs of resolved parameters, nullable)
+ * even on failure; the infos are borrowed and must outlive the sim. */
+DmasSim *dmas_sim_new_with_components (const DmasConfig *config,
+                                       const DmasComponentInfo *bidding,
+                                       DmasNode *bidding_params,
+                                       const DmasComponentInfo *consensus,
+                                       DmasNode *consensus_params, GError **error);
 /* Destroys every plugin instance (their pending timers' free_fn run), then the world. */
 void dmas_sim_free (DmasSim *sim);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasSim, dmas_sim_free)

@@ -3,6 +3,11 @@
 #ifndef DMAS_CLI_H
 #define DMAS_CLI_H
 
+#include <glib.h>
+
+#include "config/config.h"
+#include "plugin/registry.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses shared by every subcommand. */
@@ -12,6 +17,14 @@ enum {
   DMAS_EXIT_USAGE = 2,     /* bad command line or config */
   DMAS_EXIT_INTERRUPTED = 130
 };
+
+/* Loads the config at `path` (with the --set assignments), scans the plugin search path and
+ * resolves the components the config names, writing their parameters (defaults filled) into
+ * the config's resolved tree.  On success both outputs are (transfer full). */
+gboolean dmas_cli_setup (const gchar *path, const gchar *const *sets, const gchar *plugin_path,
+                         DmasConfig **config_out, DmasRegistry **registry_out, GError **error);
+/* The exit status for a setup error: 2 for problems in what the user wrote, 1 otherwise. */
+int dmas_cli_exit_status (const GError *error);
 
 int dmas_cmd_run (int argc, char **argv);
 int dmas_cmd_config (int argc, char **argv);

@@ -7,13 +7,15 @@
 #include <glib.h>
 
 #include "cli/cli.h"
-#include "config/config.h"
 
 int
 dmas_cmd_config (int argc, char **argv)
 {
   g_auto (GStrv) sets = NULL;
+  g_autofree gchar *plugin_path = NULL;
   const GOptionEntry entries[] = {
+    { "plugin-path", 0, 0, G_OPTION_ARG_STRING, &plugin_path,
+      "Colon-separated plugin directories, searched first", "DIRS" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a key, e.g. --set network.latency=5ms (repeatable; VALUE is YAML, "
       "e.g. --set 'platform.clusters=[{nodes: 4}]')", "KEY=VALUE" },
@@ -22,6 +24,7 @@ dmas_cmd_config (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("[CONFIG.yaml]");
   g_autoptr (GError) error = NULL;
   g_autoptr (DmasConfig) config = NULL;
+  g_autoptr (DmasRegistry) registry = NULL;
   g_autofree gchar *yaml = NULL;
 
   g_option_context_set_summary (context,
@@ -43,11 +46,11 @@ dmas_cmd_config (int argc, char **argv)
       return DMAS_EXIT_USAGE;
     }
 
-  config = dmas_config_load (argc == 2 ? argv[1] : NULL, (const gchar *const *) sets, &error);
-  if (config == NULL)
+  if (!dmas_cli_setup (argc == 2 ? argv[1] : NULL, (const gchar *const *) sets, plugin_path,
+                       &config, &registry, &error))
     {
       fprintf (stderr, "dmas: %s\n", error->message);
-      return DMAS_EXIT_USAGE;
+      return dmas_cli_exit_status (error);
     }
   yaml = dmas_config_to_yaml (config);
   fputs (yaml, stdout);

@@ -85,6 +85,7 @@ dmas_cmd_plugins (int argc, char **argv)
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autofree gchar *description = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (DmasRegistry) registry = NULL;
   g_autoptr (GPtrArray) failures = NULL;
@@ -96,13 +97,14 @@ dmas_cmd_plugins (int argc, char **argv)
       context, "Lists every plugin component found on the search path, one per line:\n"
                "kind/name, version, summary and file, sorted by kind and name.  Plugins are\n"
                "loaded and checked, but no component instance is created.");
-  g_option_context_set_description (
-      context, "Search path, first match wins: --plugin-path, $DMAS_PLUGIN_PATH, the build\n"
-               "tree's plugins/*/.libs (when dmas runs from its build tree), then\n"
-               "$(pkglibdir)/plugins.  Directories that do not exist are skipped.\n\n"
-               "Files that fail to load are reported on stderr with the reason.\n"
-               "Exit status: 0 when at least one component was found (even if some files\n"
-               "failed to load), 1 when none was found, 2 on a usage error.\n");
+  description = g_strdup_printf (
+      "Search path, first match wins: --plugin-path, $DMAS_PLUGIN_PATH, the build\n"
+      "tree's plugins/*/.libs (when dmas runs from its build tree), then\n"
+      "%s.  Directories that do not exist are skipped.\n\n"
+      "Files that fail to load are reported on stderr with the reason.\n"
+      "Exit status: 0 when at least one component was found (even if some files\n"
+      "failed to load), 1 when none was found, 2 on a usage error.\n", DMAS_PLUGINDIR);
+  g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -52,22 +52,6 @@ fail (int status, const gchar *fmt, ...)
   return status;
 }
 
-/* Errors in what the user wrote (config, component names, parameters, features not built
- * yet) are usage errors; anything else means the run itself failed. */
-static int
-exit_status_for (const GError *error)
-{
-  if (error->domain == DMAS_CONFIG_ERROR)
-    return DMAS_EXIT_USAGE;
-  if (error->domain == DMAS_PLUGIN_ERROR
-      && (error->code == DMAS_PLUGIN_ERROR_NOT_FOUND || error->code == DMAS_PLUGIN_ERROR_PARAMS))
-    return DMAS_EXIT_USAGE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
-    return DMAS_EXIT_USAGE;
-  return DMAS_EXIT_FAILURE;
-}
-
 /* results/<name>-<UTC time>/, made unique with a -2, -3... suffix if two runs share a second.
  * The wall clock names the directory only; nothing simulated reads it. */
 static gchar *
@@ -155,19 +139,15 @@ run (RunOptions *o)
   if (o->speed < 0.0)
     return fail (DMAS_EXIT_USAGE, "--speed: must be >= 0 (0 runs as fast as possible)");
 
-  g_autoptr (DmasConfig) config = dmas_config_load (o->args[0],
-                                                    (const gchar *const *) sets->pdata, &error);
-  if (config == NULL)
-    return fail (exit_status_for (error), "%s", error->message);
-
-  g_auto (GStrv) dirs = dmas_plugin_search_path (o->plugin_path, config->plugin_path);
-  g_autoptr (DmasRegistry) registry = dmas_registry_new ();
-  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  dmas_registry_scan (registry, (const gchar *const *) dirs, failures);
+  g_autoptr (DmasConfig) config = NULL;
+  g_autoptr (DmasRegistry) registry = NULL;
+  if (!dmas_cli_setup (o->args[0], (const gchar *const *) sets->pdata, o->plugin_path, &config,
+                       &registry, &error))
+    return fail (dmas_cli_exit_status (error), "%s", error->message);
 
   g_autoptr (DmasSim) sim = dmas_sim_new (config, registry, &error);
   if (sim == NULL)
-    return fail (exit_status_for (error), "%s", error->message);
+    return fail (dmas_cli_exit_status (error), "%s", error->message);
 
   g_autofree gchar *outdir = o->outdir != NULL ? g_strdup (o->outdir) : default_outdir (config);
   if (g_mkdir_with_parents (outdir, 0755) != 0)
@@ -223,7 +203,7 @@ dmas_cmd_run (int argc, char **argv)
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &o.speed,
       "virtual seconds per wall second (default 0: as fast as possible)", "X" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print no summary table", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, "CONFIG" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("CONFIG");

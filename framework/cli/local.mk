@@ -2,7 +2,8 @@
 # framework/cli: the `dmas` binary.  Each subcommand lives in its own cmd_*.c.
 dmas_SOURCES += \
 	framework/cli/main.c \
-	framework/cli/cli.h
+	framework/cli/cli.h \
+	framework/cli/setup.c
 dmas_SOURCES += framework/cli/cmd_config.c
 dmas_SOURCES += framework/cli/cmd_plugins.c
 dmas_SOURCES += framework/cli/cmd_run.c

@@ -2,6 +2,7 @@
 /* Entry point of `dmas`: picks the subcommand and hands it the rest of the command line. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,8 @@ print_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* Character set only: numbers in results must not change with the user's locale. */
+  setlocale (LC_CTYPE, "");
   if (argc < 2)
     {
       print_usage (stderr);

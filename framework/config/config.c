@@ -219,3 +219,17 @@ dmas_config_component_params (const DmasConfig *config, const gchar *kind, const
   /* "kind/name" first: it is the unambiguous spelling when two kinds share a name. */
   return params != NULL ? params : dmas_node_get (config->params, name);
 }
+
+void
+dmas_config_set_component_params (DmasConfig *config, const gchar *kind, const gchar *name,
+                                   DmasNode *params)
+{
+  g_autofree gchar *qualified = g_strdup_printf ("%s/%s", kind, name);
+
+  /* Keep the user's spelling: adding "auction" next to "consensus/auction" would make the
+   * written config fail to load again ("params cannot hold both"). */
+  if (dmas_node_get (config->params, qualified) != NULL)
+    dmas_node_set (config->params, qualified, params);
+  else
+    dmas_node_set (config->params, name, params);
+}

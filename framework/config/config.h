@@ -83,6 +83,12 @@ gchar *dmas_config_to_yaml (const DmasConfig *config);
 DmasNode *dmas_config_component_params (const DmasConfig *config, const gchar *kind,
                                         const gchar *name);
 
+/* Replaces the parameters of a component (after the registry resolved them against the
+ * component's specs, so the written config shows every default).  Takes ownership of `params`
+ * (a MAP). */
+void dmas_config_set_component_params (DmasConfig *config, const gchar *kind, const gchar *name,
+                                       DmasNode *params);
+
 G_END_DECLS
 
 #endif /* DMAS_CONFIG_H */

@@ -29,9 +29,10 @@ emit_scalar (yaml_emitter_t *emitter, const gchar *text, gboolean quoted)
   yaml_event_t event;
 
   /* A quoted scalar stays quoted so that "yes" or "042" read back as the same string; a plain
-   * one is written plain when the emitter can, and quoted only when it must. */
+   * one is written plain when the emitter can, and quoted only when it must.  Both implicit
+   * flags stay set: otherwise libyaml adds a "!" tag to a plain value it has to quote. */
   yaml_scalar_event_initialize (&event, NULL, NULL, (yaml_char_t *) text, (int) strlen (text),
-                                !quoted, quoted,
+                                !quoted, 1,
                                 quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
                                        : YAML_ANY_SCALAR_STYLE);
   emit (emitter, &event);

@@ -59,7 +59,11 @@ char_at (const Parser *p, const yaml_mark_t *mark)
     if (*s == '\n')
       line++;
   for (size_t col = 0; col < mark->column && s < end && *s != '\n'; col++)
-    s = g_utf8_find_next_char (s, end) != NULL ? g_utf8_find_next_char (s, end) : end;
+    {
+      const gchar *next = g_utf8_find_next_char (s, end);
+
+      s = next != NULL ? next : end;
+    }
   return s < end ? g_utf8_get_char_validated (s, end - s) : 0;
 }
 
@@ -98,7 +102,7 @@ set_syntax_error (GError **error, Parser *p)
     g_string_append_printf (msg, " (%s that starts at %u:%u)", yp->context,
                             mark_line (p, &yp->context_mark), mark_column (p, &yp->context_mark));
   if (yp->error != YAML_READER_ERROR
-      && (char_at (p, &mark) == '\t' || strstr (msg->str, "tab") != NULL))
+      && (char_at (p, &mark) == '\t' || strstr (msg->str, "tab character") != NULL))
     g_string_append (msg, "; indent with spaces, YAML does not allow tabs");
   set_error_at (error, p, &mark, DMAS_CONFIG_ERROR_SYNTAX, msg->str);
 }

@@ -74,6 +74,8 @@ describe_expected (const DmasSchemaKey *key)
     }
   if ((key->flags & DMAS_SCHEMA_HAS_MIN) && (key->flags & DMAS_SCHEMA_HAS_MAX))
     range = g_strdup_printf (" between %s and %s", lo, hi);
+  else if ((key->flags & DMAS_SCHEMA_HAS_MAX) && !(key->flags & DMAS_SCHEMA_HAS_MIN))
+    range = g_strdup_printf (" <= %s", hi);
   else if (key->flags & DMAS_SCHEMA_HAS_MIN)
     range = g_strdup_printf (" %s %s", (key->flags & DMAS_SCHEMA_MIN_EXCLUSIVE) ? ">" : ">=",
                              lo);
@@ -110,12 +112,6 @@ type_error (GError **error, const DmasSchemaKey *key, const DmasNode *value,
     dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_TYPE,
                          "%s: no value given; write %s%s or remove the key to use the default",
                          display, expected, example != NULL ? example : "");
-  else if (value->kind == DMAS_NODE_SCALAR && value->quoted
-           && (key->type == DMAS_SCHEMA_INT || key->type == DMAS_SCHEMA_DOUBLE
-               || key->type == DMAS_SCHEMA_BOOL))
-    dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_TYPE,
-                         "%s: expected %s, found %s; remove the quotes", display, expected,
-                         found);
   else
     dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_TYPE, "%s: expected %s%s, found %s",
                          display, expected, example != NULL ? example : "", found);
@@ -237,7 +233,7 @@ check_enum (const DmasSchemaKey *key, const DmasNode *value, const gchar *displa
 static DmasNode *
 check_path (const DmasNode *value, const gchar *display, GError **error)
 {
-  if (value->kind != DMAS_NODE_SCALAR || dmas_node_is_null (value))
+  if (value->kind != DMAS_NODE_SCALAR || dmas_node_is_null (value) || value->scalar[0] == '\0')
     {
       g_autofree gchar *found = describe_found (value);
 
@@ -366,6 +362,21 @@ check_string (const DmasSchemaKey *key, const DmasNode *value, const gchar *disp
   return canonical_scalar (value, value->scalar, looks_like_non_string (value->scalar));
 }
 
+static DmasNode *check_scalar (const DmasSchemaKey *key, const DmasNode *value,
+                               const gchar *display, GError **error);
+
+/* `seed: "42"` is a string in YAML; say so only when the quotes are the whole problem. */
+static gboolean
+unquoted_would_do (const DmasSchemaKey *key, const DmasNode *value, const gchar *display)
+{
+  g_autoptr (DmasNode) bare = dmas_node_copy (value);
+  g_autoptr (DmasNode) checked = NULL;
+
+  bare->quoted = FALSE;
+  checked = check_scalar (key, bare, display, NULL);
+  return checked != NULL;
+}
+
 static DmasNode *
 check_scalar (const DmasSchemaKey *key, const DmasNode *value, const gchar *display,
               GError **error)
@@ -387,6 +398,15 @@ check_scalar (const DmasSchemaKey *key, const DmasNode *value, const gchar *disp
     return node;
   if (local != NULL)
     g_propagate_error (error, g_steal_pointer (&local));
+  else if (value->quoted && key->type != DMAS_SCHEMA_STRING && key->type != DMAS_SCHEMA_ENUM
+           && key->type != DMAS_SCHEMA_DURATION && unquoted_would_do (key, value, display))
+    {
+      g_autofree gchar *expected = describe_expected (key);
+
+      dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_TYPE,
+                           "%s: expected %s, found the quoted string '%s'; remove the quotes",
+                           display, expected, value->scalar);
+    }
   else
     type_error (error, key, value, display);
   return NULL;
@@ -407,7 +427,9 @@ check_params_names (const DmasNode *params, const gchar *display, GError **error
           DmasNode *a = dmas_node_get_key_node (params, key);
           DmasNode *b = dmas_node_get_key_node (params, other);
 
-          dmas_node_set_error (error, a->line > b->line ? a : b, DMAS_CONFIG_ERROR_VALUE,
+          gboolean a_later = a->line > b->line || (a->line == b->line && a->column > b->column);
+
+          dmas_node_set_error (error, a_later ? a : b, DMAS_CONFIG_ERROR_VALUE,
                                "%s: '%s' and '%s' name the same component; merge them into one",
                                display, other, key);
           return FALSE;
@@ -485,14 +507,24 @@ unknown_key (const DmasNode *map, guint i, const gchar *schema_path, const gchar
       g_ptr_array_add (known, (gpointer) dmas_schema_key_name (&keys[k]));
   in = display[0] == '\0' ? g_strdup ("at the top level") : g_strdup_printf ("in '%s'", display);
   suggestion = dmas_did_you_mean (key, (const gchar *const *) known->pdata, known->len);
-  if (suggestion != NULL)
+  if (strchr (key, '.') != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (key, ".", 2);
+
+      /* Dotted paths are how --set names keys; in a file they must be nested. */
+      dmas_node_set_error (error, where, DMAS_CONFIG_ERROR_UNKNOWN_KEY,
+                           "unknown key '%s' %s; in a file, nest it: '%s: {%s: ...}'", key, in,
+                           parts[0], parts[1]);
+    }
+  else if (suggestion != NULL)
     dmas_node_set_error (error, where, DMAS_CONFIG_ERROR_UNKNOWN_KEY,
                          "unknown key '%s' %s (did you mean '%s'?)", key, in, suggestion);
   else
     {
-      g_ptr_array_add (known, NULL);
-      g_autofree gchar *list = join_values ((const gchar *const *) known->pdata);
+      g_autofree gchar *list = NULL;
 
+      g_ptr_array_add (known, NULL);
+      list = join_values ((const gchar *const *) known->pdata);
       dmas_node_set_error (error, where, DMAS_CONFIG_ERROR_UNKNOWN_KEY,
                            "unknown key '%s' %s; known keys: %s", key, in, list);
     }

@@ -8,13 +8,13 @@
 
 /* Why not SHA-256 on every event: a 24-byte update per event costs about as much as the whole
  * rest of a dispatch, and the engine must stay within 80 % of a bare heap.  So each event is
- * folded into a 64-bit state by dmas_engine_digest_fold() (engine-private.h: three
- * multiply-xorshift rounds over time, kind|agent and class, so swapping two events or changing
- * any field changes the state), and that state goes into SHA-256 every 256 events and once more,
- * with the event count, when the digest is read.  Two traces that differ anywhere give different
- * digests unless a 64-bit state collides, which is fine for the purpose: noticing that a run did
- * not replay, not resisting an adversary.  All words are hashed little-endian so the digest is the
- * same on every machine. */
+ * folded into a 64-bit state by dmas_engine_digest_fold() (engine-private.h: two
+ * multiply-xorshift rounds over time|class and kind|agent), and that state goes into SHA-256
+ * every 256 events and once more, with the event count, when the digest is read.  The fold is a
+ * bijection of the state for each event, so one changed, missing or extra event always changes
+ * the digest; several changes could only cancel out through a 64-bit collision.  That is the
+ * purpose here (noticing that a run did not replay), not resisting an adversary.  Every word is
+ * hashed little-endian, so the digest is the same on every machine. */
 
 #define TRACE_DOMAIN "dmas-trace-v1"
 #define TRACE_MIX_INIT G_GUINT64_CONSTANT (0x6a09e667f3bcc908)

@@ -3,6 +3,8 @@
 #ifndef DMAS_ENGINE_PRIVATE_H
 #define DMAS_ENGINE_PRIVATE_H
 
+#include <stdalign.h>
+
 #include "engine/engine.h"
 
 G_BEGIN_DECLS
@@ -14,28 +16,27 @@ typedef enum {
   DMAS_EVENT_RUNNING
 } DmasEventState;
 
-/* A pooled event: one 64-byte cache line on 64-bit machines (slabs are 64-byte aligned), so
- * popping an event costs at most one miss. */
+/* A pooled event, aligned to a 64-byte cache line (slabs are allocated aligned), so reading
+ * one at pop time costs at most one miss. */
 typedef struct DmasEvent DmasEvent;
 struct DmasEvent {
-  DmasEventFn fn;
+  alignas (64) DmasEventFn fn;
   gpointer data;
   GDestroyNotify free_fn;
   DmasEvent *next_free;
-  guint64 order;  /* class << 62 | seq: one compare settles class, then FIFO */
   guint32 kind;
   guint32 agent;
   guint32 slot;   /* index in the pool, the low half of the event id */
   guint32 gen;    /* bumped on every release, the high half of the event id */
   guint32 state;  /* DmasEventState */
 };
-G_STATIC_ASSERT (sizeof (DmasEvent) <= 64);
 
-/* The heap entry holds the time next to the event pointer, so sifting compares times inside
- * one contiguous array of 16-byte entries (as a bare heap of keys would) and only follows the
- * pointer to `order` when two times are equal. */
+/* The whole key sits in the heap entry next to the event pointer: sifting compares keys in one
+ * contiguous array and never touches the pool.  order = class << 62 | seq, so one 64-bit
+ * compare after the time settles the class and then FIFO. */
 typedef struct {
   DmasTime time;
+  guint64 order;
   DmasEvent *ev;
 } DmasHeapEntry;
 
@@ -73,20 +74,21 @@ struct DmasEngine {
 void dmas_engine_digest_init (DmasEngine *engine);
 void dmas_engine_digest_flush (DmasEngine *engine);
 
-/* Folds one dispatched event into the trace: three multiply-xorshift rounds keep the fold
- * order-sensitive; every 256 events the 64-bit state goes into SHA-256 (digest.c says why). */
+/* Folds one dispatched event into the trace; every 256 events the state goes into SHA-256
+ * (digest.c says why).  Each round (xor a word, multiply by an odd constant, xorshift) is a
+ * bijection of the state, so two traces that differ in a single event always end in different
+ * states.  The class shares a word with the time: its two bits sit above bit 61, which a time
+ * only reaches after 146 years of virtual time. */
 static inline void
 dmas_engine_digest_fold (DmasEngine *engine, DmasTime time, guint cls, guint32 kind,
                          guint32 agent)
 {
   guint64 h = engine->trace_mix;
 
-  h = (h ^ time) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  h ^= h >> 31;
+  h = (h ^ time ^ ((guint64) cls << 62)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  h ^= h >> 32;
   h = (h ^ (((guint64) kind << 32) | agent)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
   h ^= h >> 29;
-  h = (h ^ (cls + 1)) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  h ^= h >> 32;
   engine->trace_mix = h;
   if (G_UNLIKELY ((engine->n_events & 255) == 0))
     dmas_engine_digest_flush (engine);

@@ -2,11 +2,7 @@
 /* Writes a run's results: summary.json (json-glib), jobs.csv, atomic file output. */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "metrics/summary.h"
 

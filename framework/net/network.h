@@ -64,7 +64,8 @@ const DmasNetCounters *dmas_network_counters (const DmasNetwork *network, guint3
 
 guint dmas_network_n_agents (const DmasNetwork *network);
 
-/* 32-bit FNV-1a of `len` bytes: cheap, and enough to catch the simulated corruption faults. */
+/* A 32-bit checksum of `len` bytes (FNV-1a's multiply over 64-bit words): cheap, and enough to
+ * catch the simulated corruption faults; the same on every host. */
 guint32 dmas_net_checksum (const void *body, gsize len);
 
 G_END_DECLS

@@ -5,6 +5,8 @@ libdmas_la_SOURCES += \
 	framework/plugin/plugin-private.h \
 	framework/plugin/kind.c \
 	framework/plugin/loader.c \
+	framework/plugin/component-check.c \
 	framework/plugin/params.c \
 	framework/plugin/registry.c \
-	framework/plugin/searchpath.c
+	framework/plugin/searchpath.c \
+	framework/plugin/select.c

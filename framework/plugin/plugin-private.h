@@ -61,6 +61,13 @@ gchar *dmas_plugin_name_from_path (const gchar *path);
  * file that already provides it. */
 typedef const gchar *(*DmasTakenFn) (gpointer data, DmasKind kind, const gchar *name);
 
+/* Checks every component of `desc` (a host-sized copy of a descriptor that passed its own
+ * checks) and appends their registry entries to plugin->components.  Returns FALSE with
+ * error set at the first failure. */
+gboolean dmas_plugin_check_components (const gchar *path, const DmasPluginDesc *desc,
+                                       DmasLoadedPlugin *plugin, DmasTakenFn taken,
+                                       gpointer taken_data, GError **error);
+
 /* Runs every check of DESIGN §4 on `path` in order, then init().  Nothing is registered
  * here: the caller does that with the result.  Returns: (transfer full) the plugin, or NULL
  * with error set (DMAS_PLUGIN_ERROR_*). */

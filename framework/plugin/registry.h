@@ -6,7 +6,7 @@
 #include <glib.h>
 
 #include <dmas/plugin.h>
-#include "config/node.h"
+#include "config/config.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +83,21 @@ gchar **dmas_plugin_search_path (const gchar *cli_path, GPtrArray *yaml_path);
  * with error set (file:line:column when the node has a position). */
 DmasNode *dmas_component_resolve_params (const DmasComponentInfo *info, const DmasNode *given,
                                          GError **error);
+
+/* The component of `kind` that the config names `given` ("raft" or "consensus/raft"), with its
+ * parameters from the config's `params:` resolved against its specs.
+ * params_out: (out) (transfer full) a MAP in spec order.
+ * Returns: (transfer none) (nullable) the component, or NULL with error set. */
+const DmasComponentInfo *dmas_registry_resolve (DmasRegistry *registry,
+                                                const DmasConfig *config,
+                                                DmasKind kind, const gchar *given,
+                                                DmasNode **params_out, GError **error);
+/* Resolves the components named under `scheduling:` and writes their parameters, defaults
+ * filled, back into the config's resolved tree (so `dmas config` and config.resolved.yaml
+ * show them).  Returns FALSE with error set when a component is missing or a parameter is
+ * bad. */
+gboolean dmas_registry_fill_config (DmasRegistry *registry, DmasConfig *config,
+                                    GError **error);
 
 const gchar *dmas_kind_to_string (DmasKind kind);
 gboolean dmas_kind_from_string (const gchar *text, DmasKind *out);

@@ -113,6 +113,12 @@ tests_abi_null_op_la_CPPFLAGS = -I$(top_srcdir)/include
 tests_abi_null_op_la_CFLAGS = $(plugin_cflags)
 tests_abi_null_op_la_LDFLAGS = $(check_plugin_ldflags)
 
+check_LTLIBRARIES += tests/abi/ops-huge.la
+tests_abi_ops_huge_la_SOURCES = tests/abi/ops-huge.c tests/abi/abi-plugin.h
+tests_abi_ops_huge_la_CPPFLAGS = -I$(top_srcdir)/include
+tests_abi_ops_huge_la_CFLAGS = $(plugin_cflags)
+tests_abi_ops_huge_la_LDFLAGS = $(check_plugin_ldflags)
+
 check_LTLIBRARIES += tests/abi/ops-size.la
 tests_abi_ops_size_la_SOURCES = tests/abi/ops-size.c tests/abi/abi-plugin.h
 tests_abi_ops_size_la_CPPFLAGS = -I$(top_srcdir)/include

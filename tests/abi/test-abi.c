@@ -141,6 +141,9 @@ static const Refusal refusals[] = {
   { "comp-size", DMAS_PLUGIN_ERROR_DESC, "component #0: struct_size 8 is smaller than the ABI" },
   { "ops-size", DMAS_PLUGIN_ERROR_OPS,
     "component bidding/ops-size: ops struct_size 8 is smaller than the bidding API" },
+  { "ops-huge", DMAS_PLUGIN_ERROR_OPS,
+    "component consensus/ops-huge: ops struct_size 1048576 is implausible (more than 4096 "
+    "bytes)" },
   { "null-op", DMAS_PLUGIN_ERROR_OPS,
     "component consensus/null-op: mandatory op 'on_message' is NULL" },
   { "dup-in-file", DMAS_PLUGIN_ERROR_DUPLICATE,

@@ -17,3 +17,17 @@ tests_unit_test_registry_cmd_LDADD = libdmas.la
 check_PROGRAMS += tests/unit/test-config
 TESTS += tests/unit/test-config
 tests_unit_test_config_LDADD = libdmas.la
+
+# framework/world, net, metrics (the end-to-end slice)
+check_PROGRAMS += tests/unit/test-platform tests/unit/test-workload tests/unit/test-localq \
+	tests/unit/test-network tests/unit/test-metrics
+TESTS += tests/unit/test-platform tests/unit/test-workload tests/unit/test-localq \
+	tests/unit/test-network tests/unit/test-metrics
+tests_unit_test_platform_LDADD = libdmas.la
+tests_unit_test_workload_LDADD = libdmas.la
+tests_unit_test_localq_LDADD = libdmas.la
+tests_unit_test_network_LDADD = libdmas.la
+tests_unit_test_metrics_LDADD = libdmas.la
+check_PROGRAMS += tests/unit/test-sim
+TESTS += tests/unit/test-sim
+tests_unit_test_sim_LDADD = libdmas.la

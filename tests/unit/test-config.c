@@ -338,8 +338,10 @@ test_node_copy_and_set (void)
 
   dmas_node_set (root, "b", dmas_node_new_scalar ("20", "x", NULL, 9, 9));
   dmas_node_set (root, "d", dmas_node_new_map ("x", NULL, 10, 1));
+  /* A plain value that cannot be written plain gets quoted, and no "!" tag. */
+  dmas_node_set (root, "e", dmas_node_new_scalar ("x: y", "x", NULL, 11, 1));
   yaml = dmas_node_to_yaml (root);
-  g_assert_cmpstr (yaml, ==, "a: 1\nb: 20\nc: 3\nd: {}\n");
+  g_assert_cmpstr (yaml, ==, "a: 1\nb: 20\nc: 3\nd: {}\ne: 'x: y'\n");
   g_assert_cmpstr (dmas_node_get (copy, "b")->scalar, ==, "2");
   g_assert_cmpuint (dmas_node_get_key_node (root, "d")->line, ==, 10);
 }
@@ -400,7 +402,7 @@ test_apply_set_errors (void)
     { "list.x.y=1", "<command line>:1:1: --set 'list.x.y=1': 'list' is a list (given at "
                     "t.yaml:2:7), not a map, so it has no key 'x'" },
     { "net.lat.x=1", "<command line>:1:5: --set 'net.lat.x=1': 'net.lat' is a single value "
-                     "(given at t.yaml:3:11), not a map, so it has no key 'x'" },
+                     "(given at t.yaml:3:12), not a map, so it has no key 'x'" },
     { "a=[1, 2", "<command line>:1:8: --set 'a=[1, 2': invalid YAML: did not find expected ',' "
                  "or ']' (while parsing a flow sequence that starts at 1:3)" },
     { "a=&x 1", "<command line>:1:3: --set 'a=&x 1': aliases and anchors are not supported "
@@ -543,11 +545,18 @@ test_validation_messages (void)
       "t.yaml:2:3: unknown key 'consensu' in 'scheduling' (did you mean 'consensus'?)" },
     { "platform:\n  clusters:\n    - {nodes: 2, coers: 4}\n",
       "t.yaml:3:18: unknown key 'coers' in 'platform.clusters[0]' (did you mean 'cores'?)" },
+    { "workload.jobs: 5\n",
+      "t.yaml:1:1: unknown key 'workload.jobs' at the top level; in a file, nest it: "
+      "'workload: {jobs: ...}'" },
     { "platform: {clusters: [{speed: 0}]}\n",
       "t.yaml:1:31: platform.clusters[0].speed: '0' is out of range; expected a number > 0" },
     { "workload: {gpu_fraction: 1.5}\n",
       "t.yaml:1:26: workload.gpu_fraction: '1.5' is out of range; expected a number between 0 "
       "and 1" },
+    { "seed: \"abc\"\n", "t.yaml:1:7: seed: expected an integer >= 0 (e.g. 'seed: 1'), found "
+                         "the quoted string 'abc'" },
+    { "drain: 'true'\n", "t.yaml:1:8: drain: expected true or false, found the quoted string "
+                         "'true'; remove the quotes" },
     { "horizon: 0s\n", "t.yaml:1:10: horizon: '0s' is out of range; expected a duration > 0s" },
     { "horizon: [1h]\n", "t.yaml:1:10: horizon: expected a duration > 0s (e.g. 'horizon: 1h'), "
                          "found a list" },
@@ -560,6 +569,8 @@ test_validation_messages (void)
     { "params: {auction: {a: 1}, consensus/auction: {b: 2}}\n",
       "t.yaml:1:27: params: 'auction' and 'consensus/auction' name the same component; merge "
       "them into one" },
+    { "plugin_path: [a, '']\n",
+      "t.yaml:1:18: plugin_path: expected a directory, found the quoted string ''" },
     { "plugin_path: {a: b}\n",
       "t.yaml:1:14: plugin_path: expected a directory or a list of directories, found a map" },
     { "network: {jitter: 1ms}\n",

@@ -678,6 +678,8 @@ test_run_stop (void)
   add (engine, log, 11, DMAS_EV_TIMER, 6);
   g_assert_cmpint (dmas_engine_run (engine, &opts, NULL), ==, DMAS_RUN_STOPPED);
   g_assert_cmpuint (log->tags->len, ==, 5);
+  drain (engine);
+  g_assert_cmpuint (log->freed, ==, 6);
   log_free (log);
 }
 
@@ -793,6 +795,8 @@ test_run_sigint (void)
   g_assert_cmpuint (tag_at (log, 1), ==, 2);
   g_assert_cmpuint (dmas_engine_pending (engine), ==, 1);
   g_assert_cmpuint (dmas_engine_now (engine), ==, DMAS_MS);
+  drain (engine);
+  g_assert_cmpuint (log->freed, ==, 3);
   log_free (log);
 }
 
@@ -807,7 +811,7 @@ on_source_done (gpointer user_data)
 static void
 test_source_own_loop (void)
 {
-  g_autoptr (DmasEngine) engine = dmas_engine_new (1);
+  DmasEngine *engine = dmas_engine_new (1);
   Log *log = log_new ();
   DmasRunOptions opts = afap ();
   g_autoptr (GMainContext) context = g_main_context_new ();
@@ -832,6 +836,9 @@ test_source_own_loop (void)
   g_assert_true (g_source_is_destroyed (source));
   g_assert_cmpuint (log->tags->len, ==, 11);
   g_assert_cmpuint (calls, ==, 1);
+  g_clear_pointer (&source, g_source_unref);
+  dmas_engine_free (engine); /* the 9 events past the horizon are freed here */
+  g_assert_cmpuint (log->freed, ==, 20);
   log_free (log);
 }
 
