@@ -224,8 +224,10 @@ api_log (DmasCtx *ctx, DmasLogLevel level, const char *message)
   static const gchar *const names[] = { "error", "warning", "info", "debug" };
   DmasHostCtx *h = host (ctx);
   const gchar *name = (guint) level < G_N_ELEMENTS (names) ? names[level] : "debug";
-  dmas_sim_log (h->sim, h->agent->id, "%s: %s: %s", h->label, name,
-                message != NULL ? message : "(null)");
+  /* Errors and warnings are for the user; info and debug only on request. */
+  GLogLevelFlags glevel = level <= DMAS_LOG_WARNING ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_DEBUG;
+  dmas_sim_log_at (h->sim, glevel, h->agent->id, "%s: %s: %s", h->label, name,
+                   message != NULL ? message : "(null)");
 }
 
 static void

@@ -41,6 +41,10 @@ struct DmasSim {
 /* Logs a host-side event at debug level, stamped with virtual time and agent. */
 G_GNUC_PRINTF (3, 4)
 void dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...);
+/* Same at a given level: plugin errors and warnings are shown (G_LOG_LEVEL_MESSAGE), the rest
+ * only with G_MESSAGES_DEBUG=dmas. */
+void dmas_sim_log_at (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, const gchar *fmt,
+                      ...) G_GNUC_PRINTF (4, 5);
 
 /* TRUE when some cluster of the platform fits `job` at all. */
 gboolean dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job);

@@ -11,22 +11,37 @@
 #include "metrics/summary.h"
 #include "world/events.h"
 
-void
-dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...)
+static void
+sim_logv (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, const gchar *fmt, va_list ap)
 {
-  /* Formatting is the expensive part: skip it unless someone asked for debug output. */
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+  /* Formatting is the expensive part: skip it unless the message will be shown. */
+  if (g_log_writer_default_would_drop (level, G_LOG_DOMAIN))
     return;
-  va_list ap;
-  va_start (ap, fmt);
   g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
   g_autoptr (GString) when = g_string_new (NULL);
   dmas_append_seconds (when, dmas_engine_now (sim->engine));
   if (agent == DMAS_AGENT_NONE)
-    g_debug ("[t=%ss] %s", when->str, message);
+    g_log (G_LOG_DOMAIN, level, "[t=%ss] %s", when->str, message);
   else
-    g_debug ("[t=%ss] agent %u: %s", when->str, agent, message);
+    g_log (G_LOG_DOMAIN, level, "[t=%ss] agent %u: %s", when->str, agent, message);
+}
+
+void
+dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  sim_logv (sim, G_LOG_LEVEL_DEBUG, agent, fmt, ap);
+  va_end (ap);
+}
+
+void
+dmas_sim_log_at (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, const gchar *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  sim_logv (sim, level, agent, fmt, ap);
+  va_end (ap);
 }
 
 gboolean
