@@ -85,7 +85,8 @@ static void
 grow_pool (DmasEngine *engine)
 {
   /* Slot + 1 must fit the low 32 bits of an id. */
-  g_assert_true ((guint64) (engine->n_slabs + 1) * SLAB_EVENTS < G_MAXUINT32);
+  if ((guint64) (engine->n_slabs + 1) * SLAB_EVENTS >= G_MAXUINT32)
+    g_error ("dmas engine: more than %u events pending at once", G_MAXUINT32 - 1);
 
   DmasEvent *slab = g_aligned_alloc0 (SLAB_EVENTS, sizeof (DmasEvent), 64);
   engine->slabs = g_renew (DmasEvent *, engine->slabs, engine->n_slabs + 1);
@@ -169,7 +170,8 @@ dmas_engine_free (DmasEngine *engine)
     return;
   /* Pending and cancelled events alike have not run their free function yet.  Heap order is
    * deterministic, so the order of these calls is too.  The heap is emptied first so that a
-   * free function calling back into the engine finds nothing left to cancel. */
+   * free function calling back into the engine finds nothing left to cancel (free functions
+   * must not schedule: nothing would ever run or free that event). */
   g_autofree DmasHeapEntry *heap = g_steal_pointer (&engine->heap);
   gsize len = engine->len;
   engine->len = engine->cap = engine->n_cancelled = 0;

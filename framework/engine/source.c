@@ -77,7 +77,7 @@ wall_due (const EngineSource *s, DmasTime t)
 static gboolean
 is_ready (EngineSource *s, gint64 wall_now)
 {
-  if (s->finished || s->interrupted || s->speed <= 0)
+  if (s->finished || s->interrupted || s->speed <= 0 || s->engine->stop_requested)
     return TRUE;
   anchor (s, wall_now);
 
@@ -280,8 +280,9 @@ dmas_engine_run (DmasEngine *engine, const DmasRunOptions *opts, gchar **diagnos
   g_source_destroy (source);
   g_main_context_pop_thread_default (context);
 
-  gboolean finished = dmas_engine_source_finished (source, &status, diagnosis);
-  g_assert_true (finished);
+  /* Only the source's own callback quits this loop, and only once the run has ended. */
+  if (!dmas_engine_source_finished (source, &status, diagnosis))
+    g_error ("dmas engine: the main loop quit before the run ended");
   return status;
 }
 

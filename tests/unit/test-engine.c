@@ -411,7 +411,8 @@ test_rng_stable (void)
   draw (dmas_engine_rng (a, "agent/3/consensus"), xa, 16);
   draw (dmas_engine_rng (b, "agent/3/consensus"), xb, 16);
   g_assert_cmpmem (xa, sizeof xa, xb, sizeof xb);
-  g_assert_true (dmas_engine_rng (a, "agent/3/consensus") == dmas_engine_rng (a, "agent/3/consensus"));
+  g_assert_true (dmas_engine_rng (a, "agent/3/consensus")
+                 == dmas_engine_rng (a, "agent/3/consensus"));
 
   draw (dmas_engine_rng (a, "agent/4/consensus"), xc, 16);
   g_assert_true (memcmp (xa, xc, sizeof xa) != 0);
@@ -694,8 +695,8 @@ idle_deadlock (DmasEngine *engine, gpointer user_data)
 {
   Idle *idle = user_data;
   idle->calls++;
-  return g_strdup_printf ("2 jobs pending (job 4 on agent 1, job 7 unassigned) at t=%" G_GUINT64_FORMAT,
-                          dmas_engine_now (engine));
+  return g_strdup_printf ("2 jobs pending (job 4 on agent 1, job 7 unassigned) at t=%"
+                          G_GUINT64_FORMAT, dmas_engine_now (engine));
 }
 
 static gchar *
