@@ -7,7 +7,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 fails=0
-echo "1..14"
+echo "1..16"
 
 # check DESCRIPTION EXPECTED-STATUS PATTERN -- COMMAND...: runs it, checks status and output.
 check () {
@@ -49,4 +49,23 @@ if [ -z "$missing" ]; then echo "ok $n - run writes summary.json, config.resolve
 else echo "not ok $n - run result files missing:$missing"; fails=$((fails + 1)); fi
 check "resolved config re-runs" 0 "completion" -- \
   "$dmas" run "$tmp/out/config.resolved.yaml" -o "$tmp/out2"
+
+# Ctrl-C: a paced run (1 virtual second per wall second, so it cannot finish first) is
+# interrupted; it exits 130 and still writes its partial results, marked as such.
+n=$((n + 1))
+"$dmas" run "$src/configs/quickstart.yaml" -o "$tmp/int" --speed 1 -q 2>"$tmp/int.err" &
+pid=$!
+i=0
+while [ ! -e "$tmp/int" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+kill -INT $pid
+wait $pid
+got=$?
+if [ $got -eq 130 ] && grep -q '"status" : "interrupted"' "$tmp/int/summary.json" 2>/dev/null; then
+  echo "ok $n - SIGINT ends the run with status 130 and interrupted partial results"
+else
+  echo "not ok $n - SIGINT: status $got"; sed 's/^/# /' "$tmp/int.err"; fails=$((fails + 1))
+fi
+check "the interrupted result says where it is" 0 "partial results in" -- cat "$tmp/int.err"
+
 [ "$fails" -eq 0 ]
