@@ -88,7 +88,7 @@ print_table (const DmasConfig *config, DmasRunStatus status, const DmasMetrics *
   DmasMetricsSummary s;
   dmas_metrics_summarize (metrics, &s);
   printf ("dmas run %s (seed %" G_GUINT64_FORMAT "): %s\n", config->name, config->seed,
-          dmas_summary_status_string (status));
+          dmas_run_status_to_string (status));
   printf ("  %-22s %" G_GUINT64_FORMAT "\n", "jobs submitted", s.jobs_submitted);
   printf ("  %-22s %" G_GUINT64_FORMAT "\n", "jobs completed", s.jobs_completed);
   printf ("  %-22s %" G_GUINT64_FORMAT "\n", "jobs rejected", s.jobs_rejected);

@@ -6,25 +6,6 @@
 
 #include "metrics/summary.h"
 
-const gchar *
-dmas_summary_status_string (DmasRunStatus status)
-{
-  switch (status)
-    {
-    case DMAS_RUN_COMPLETE:
-      return "complete";
-    case DMAS_RUN_HORIZON:
-      return "horizon";
-    case DMAS_RUN_STOPPED:
-      return "stopped";
-    case DMAS_RUN_INTERRUPTED:
-      return "interrupted";
-    case DMAS_RUN_DEADLOCK:
-      return "deadlock";
-    }
-  return "unknown";
-}
-
 void
 dmas_append_seconds (GString *out, DmasTime t)
 {
@@ -202,7 +183,7 @@ dmas_summary_to_json (const DmasSummaryInput *in)
 
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "status", dmas_summary_status_string (in->status));
+  add_string (b, "status", dmas_run_status_to_string (in->status));
   if (in->status == DMAS_RUN_DEADLOCK)
     add_string (b, "diagnosis", in->diagnosis != NULL ? in->diagnosis : "");
   add_uint (b, "seed", in->seed);

@@ -27,8 +27,6 @@ typedef struct {
   } wall_clock;
 } DmasSummaryInput;
 
-/* "complete", "horizon", "stopped", "interrupted" or "deadlock". */
-const gchar *dmas_summary_status_string (DmasRunStatus status);
 
 /* Returns: (transfer full) summary.json's text: one object, keys in a fixed order, every
  * real-clock value inside "wall_clock" so that two runs of one config and seed differ there
