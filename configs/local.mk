@@ -2,3 +2,19 @@
 # configs: shipped example configurations, installed under $(pkgdatadir)/configs.
 configsdir = $(pkgdatadir)/configs
 dist_configs_DATA = configs/quickstart.yaml
+
+# Platform presets, found by `platform: {preset: NAME}` (world/platform.c) in the source tree
+# when dmas runs from its build tree, else here.
+platformsdir = $(pkgdatadir)/configs/platforms
+dist_platforms_DATA = \
+	configs/platforms/amsc.yaml \
+	configs/platforms/seed-demo.yaml \
+	configs/platforms/seed-resilience.yaml \
+	configs/platforms/supercomputers.yaml
+
+# Trace runs: their workload.path points at the traces beside the source checkout, so they are
+# shipped in the source archive only, as examples to copy.
+EXTRA_DIST += \
+	configs/traces/kth-easy.yaml \
+	configs/traces/kth-fcfs.yaml \
+	configs/traces/nasa-easy.yaml

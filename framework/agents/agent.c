@@ -5,6 +5,8 @@
 #include <math.h>
 
 #include "agents/agent.h"
+#include "agents/detector.h"
+#include "agents/recovery.h"
 #include "agents/sched_msg.h"
 #include "agents/sim-private.h"
 
@@ -12,10 +14,29 @@ static void on_job_started (gpointer user_data, const DmasJob *job, DmasTime sta
 static void on_job_finished (gpointer user_data, const DmasJob *job, DmasTime start,
                              DmasTime end, gboolean killed);
 
+static void on_queue_settled (gpointer user_data);
+
 static const DmasLocalQueueHooks queue_hooks = {
   .started = on_job_started,
   .finished = on_job_finished,
+  .settled = on_queue_settled,
 };
+
+/* The volatile assignment log, as at the start of the run or after a crash. */
+static void
+wipe_log (DmasAgent *agent)
+{
+  for (guint i = 0; i <= agent->sim->workload->n_jobs; i++)
+    {
+      agent->jobs[i] = 0;
+      agent->decided[i] = DMAS_AGENT_NONE;
+      agent->epoch[i] = 0;
+      agent->slot_home[i] = DMAS_AGENT_NONE;
+      agent->holder[i] = DMAS_AGENT_NONE;
+      agent->holder_inc[i] = DMAS_INCARNATION_UNKNOWN;
+      agent->opened_at[i] = DMAS_TIME_NONE;
+    }
+}
 
 DmasAgent *
 dmas_agent_new (DmasSim *sim, DmasAgentId id, GError **error)
@@ -26,11 +47,21 @@ dmas_agent_new (DmasSim *sim, DmasAgentId id, GError **error)
   agent->cluster = dmas_platform_cluster (sim->platform, id);
   agent->queue = dmas_localq_new (sim->engine, id, sim->local_policy, agent->cluster->nodes,
                                   agent->cluster->speed, &queue_hooks, agent);
-  agent->jobs = g_new0 (guint8, (gsize) sim->workload->n_jobs + 1);
-  agent->decided = g_new (DmasAgentId, (gsize) sim->workload->n_jobs + 1);
-  for (guint i = 0; i <= sim->workload->n_jobs; i++)
-    agent->decided[i] = DMAS_AGENT_NONE;
+  gsize n = (gsize) sim->workload->n_jobs + 1;
+  agent->jobs = g_new0 (guint8, n);
+  agent->decided = g_new (DmasAgentId, n);
+  agent->epoch = g_new (guint32, n);
+  agent->slot_home = g_new (DmasAgentId, n);
+  agent->holder = g_new (DmasAgentId, n);
+  agent->holder_inc = g_new (guint32, n);
+  agent->opened_at = g_new (DmasTime, n);
+  agent->up = TRUE;
+  wipe_log (agent);
 
+  /* Centralized mode: the controller bids for every cluster, and nobody runs consensus; the
+   * agent only runs what it is sent. */
+  if (g_strcmp0 (sim->config->scheduling.mode, "centralized") == 0)
+    return agent;
   agent->bidding = dmas_host_ctx_new (sim, agent, sim->bidding, sim->bidding_params);
   agent->consensus = dmas_host_ctx_new (sim, agent, sim->consensus, sim->consensus_params);
   if (!dmas_bidding_create (agent->bidding, error)
@@ -52,6 +83,11 @@ dmas_agent_free (DmasAgent *agent)
   dmas_localq_free (agent->queue);
   g_free (agent->jobs);
   g_free (agent->decided);
+  g_free (agent->epoch);
+  g_free (agent->slot_home);
+  g_free (agent->holder);
+  g_free (agent->holder_inc);
+  g_free (agent->opened_at);
   g_free (agent);
 }
 
@@ -91,8 +127,7 @@ static void
 propose (DmasAgent *agent, DmasJobId id, gdouble score)
 {
   DmasSim *sim = agent->sim;
-  const DmasJob *job = &sim->workload->jobs[id - 1];
-  const DmasSlot slot = { .job = id, .epoch = 0, .home = job->home };
+  const DmasSlot slot = { .job = id, .epoch = agent->epoch[id], .home = agent->slot_home[id] };
   const DmasBid bid = { .job = id, .agent = agent->id, .score = score };
 
   agent->jobs[id] |= DMAS_AGENT_JOB_PROPOSED;
@@ -125,6 +160,31 @@ checked_score (DmasAgent *agent, const DmasJob *job, gdouble score)
   return score;
 }
 
+/* `peer`'s incarnation as `agent` knows it now. */
+static guint32
+incarnation_of (const DmasAgent *agent, DmasAgentId peer)
+{
+  if (peer == agent->id)
+    return agent->incarnation;
+  return dmas_detector_incarnation (agent->sim->detector, agent->id, peer);
+}
+
+/* Slot (id, epoch), opened at `opened` (DMAS_TIME_NONE: not known yet), replaces whatever the
+ * agent knew of the job's older slots. */
+static void
+adopt_epoch (DmasAgent *agent, DmasJobId id, guint32 epoch, DmasAgentId home, DmasTime opened)
+{
+  const guint8 slot_flags = DMAS_AGENT_JOB_LEARNT | DMAS_AGENT_JOB_BID_PENDING
+                            | DMAS_AGENT_JOB_PROPOSED | DMAS_AGENT_JOB_DECIDED;
+  agent->jobs[id] &= (guint8) ~slot_flags;
+  agent->epoch[id] = epoch;
+  agent->decided[id] = DMAS_AGENT_NONE;
+  agent->slot_home[id] = home;
+  agent->holder[id] = home;
+  agent->holder_inc[id] = incarnation_of (agent, home);
+  agent->opened_at[id] = opened;
+}
+
 /* The agent learns of `job` (as the announcement described it): bids, then proposes. */
 static void
 learn (DmasAgent *agent, const DmasJob *job)
@@ -132,6 +192,18 @@ learn (DmasAgent *agent, const DmasJob *job)
   if (agent->jobs[job->id] & DMAS_AGENT_JOB_LEARNT)
     return;
   agent->jobs[job->id] |= DMAS_AGENT_JOB_LEARNT;
+  if (agent->slot_home[job->id] == DMAS_AGENT_NONE)
+    {
+      /* Epoch 0, announced by the job's home; a decision that overtook the announcement
+       * already named the holder. */
+      agent->slot_home[job->id] = job->home;
+      agent->opened_at[job->id] = job->submit;
+      if (!(agent->jobs[job->id] & DMAS_AGENT_JOB_DECIDED))
+        {
+          agent->holder[job->id] = job->home;
+          agent->holder_inc[job->id] = incarnation_of (agent, job->home);
+        }
+    }
 
   DmasClusterView view;
   fill_view (agent, &view);
@@ -150,7 +222,23 @@ learn (DmasAgent *agent, const DmasJob *job)
                     err.message);
       bid.score = 0.0;
     }
+  /* A job this agent knows has ended (a late re-announcement) is not worth running again. */
+  if (agent->jobs[job->id] & DMAS_AGENT_JOB_FINISHED)
+    bid.score = 0.0;
   propose (agent, job->id, checked_score (agent, job, bid.score));
+}
+
+void
+dmas_agent_learn_slot (DmasAgent *agent, const DmasJob *job, guint32 epoch, DmasAgentId home,
+                       DmasTime opened)
+{
+  if (!agent->up || epoch < agent->epoch[job->id])
+    return;
+  if (epoch > agent->epoch[job->id] || agent->slot_home[job->id] == DMAS_AGENT_NONE)
+    adopt_epoch (agent, job->id, epoch, home, opened);
+  else
+    agent->opened_at[job->id] = opened; /* its decision came first */
+  learn (agent, job);
 }
 
 int
@@ -175,6 +263,15 @@ dmas_agent_submit (DmasAgent *agent, const DmasJob *job)
   DmasJobRecord *record = record_of (agent, job->id);
   record->state = DMAS_JOB_SUBMITTED;
 
+  if (!agent->up)
+    {
+      /* Nobody answers: the job is never announced.  (Clients that retry elsewhere are the
+       * client's business; here the submission is lost and counted in jobs_lost.) */
+      g_autofree gchar *reason = g_strdup_printf ("home agent %u was down at submission",
+                                                  agent->id);
+      dmas_recovery_give_up (sim, job->id, reason);
+      return;
+    }
   if (!dmas_sim_job_feasible (sim, job))
     {
       record->state = DMAS_JOB_REJECTED;
@@ -183,6 +280,7 @@ dmas_agent_submit (DmasAgent *agent, const DmasJob *job)
                                         job->nodes, job->cores, job->memory_gb, job->gpus);
       dmas_sim_log (sim, agent->id, "job %" G_GUINT64_FORMAT " rejected at submission: %s",
                     job->id, record->reason);
+      dmas_recovery_settle (sim, job->id);
       return;
     }
 
@@ -202,8 +300,8 @@ on_finish_message (DmasAgent *agent, const DmasSchedFinish *msg)
 {
   if (!job_id_valid (agent, msg->job))
     return;
-  /* The agent's view of the assignment log; the failure detector and recovery (later) read
-   * it to know which jobs are settled. */
+  /* The agent's view of the assignment log: the recovery never re-announces a job known to
+   * be done. */
   agent->jobs[msg->job] |= DMAS_AGENT_JOB_FINISHED;
 }
 
@@ -211,6 +309,29 @@ void
 dmas_agent_deliver (DmasAgent *agent, const DmasEnvelope *env, const guint8 *body)
 {
   DmasSim *sim = agent->sim;
+  const gboolean heartbeat = env->channel == DMAS_NET_HOST && env->type == DMAS_SCHED_HEARTBEAT;
+  if (heartbeat)
+    dmas_detector_deliver (sim->detector, agent->id, env->src, body, env->len, agent->up);
+  if (!agent->up)
+    {
+      sim->metrics->msgs_dropped_down++;
+      return;
+    }
+  if (heartbeat)
+    return;
+  if (env->channel == DMAS_NET_HOST && env->type == DMAS_SCHED_SUBMIT)
+    {
+      /* From the clients; in centralized mode they only ever talk to the controller. */
+      if (sim->central == NULL)
+        dmas_clients_agent_receive (agent, body, env->len);
+      return;
+    }
+  if (env->channel == DMAS_NET_HOST && sim->central != NULL
+      && (env->type == DMAS_SCHED_DISPATCH || env->type == DMAS_SCHED_HELLO))
+    {
+      dmas_central_agent_deliver (agent, env, body);
+      return;
+    }
   if (env->channel == DMAS_KIND_CONSENSUS)
     {
       int status = dmas_consensus_on_message (agent->consensus, env->src, env->type, body,
@@ -230,6 +351,8 @@ dmas_agent_deliver (DmasAgent *agent, const DmasEnvelope *env, const guint8 *bod
     learn (agent, &job);
   else if (env->type == DMAS_SCHED_FINISH && dmas_sched_decode_finish (body, env->len, &finish))
     on_finish_message (agent, &finish);
+  else if (env->type == DMAS_SCHED_RECOVER)
+    dmas_recovery_deliver (agent, env->src, body, env->len);
   else
     dmas_sim_log (sim, agent->id, "malformed host message (type %u, %u bytes) from %u dropped",
                   env->type, env->len, env->src);
@@ -239,11 +362,12 @@ dmas_agent_deliver (DmasAgent *agent, const DmasEnvelope *env, const guint8 *bod
 
 /* The safety checker: every decision of the slot is compared with the first one. */
 static void
-check_agreement (DmasAgent *agent, DmasJobId id, DmasAgentId winner)
+check_agreement (DmasAgent *agent, DmasJobId id, guint32 epoch, DmasAgentId winner)
 {
   DmasSim *sim = agent->sim;
-  DmasAgentId *first = &sim->first_winner[id - 1];
-  guint8 *flags = &sim->slot_flags[id - 1];
+  DmasAgentId *first;
+  guint8 *flags;
+  dmas_recovery_slot (sim, id, epoch, &first, &flags);
   if (!(*flags & DMAS_SLOT_DECIDED))
     {
       *flags |= DMAS_SLOT_DECIDED;
@@ -255,8 +379,8 @@ check_agreement (DmasAgent *agent, DmasJobId id, DmasAgentId winner)
     {
       *flags |= DMAS_SLOT_VIOLATED;
       sim->metrics->safety_violations++;
-      dmas_sim_log (sim, agent->id, "SAFETY: job %" G_GUINT64_FORMAT " decided for %d here, "
-                    "for %d elsewhere", id, (gint) winner, (gint) *first);
+      dmas_sim_log (sim, agent->id, "SAFETY: job %" G_GUINT64_FORMAT " epoch %u decided for %d "
+                    "here, for %d elsewhere", id, epoch, (gint) winner, (gint) *first);
     }
 }
 
@@ -276,48 +400,66 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
   if (!(bid->score > 0.0))
     winner = DMAS_AGENT_NONE;
 
+  /* A decision for an older slot than the agent knows (its job was re-announced since) is
+   * checked for agreement but not acted upon: the newer slot decides where the job goes. */
+  const guint32 epoch = slot->epoch;
+  if (epoch < agent->epoch[id])
+    {
+      check_agreement (agent, id, epoch, winner);
+      return DMAS_OK;
+    }
+  if (epoch > agent->epoch[id])
+    adopt_epoch (agent, id, epoch, slot->home, DMAS_TIME_NONE);
+
   if (agent->jobs[id] & DMAS_AGENT_JOB_DECIDED)
     {
       if (agent->decided[id] == winner)
         return DMAS_OK;
-      check_agreement (agent, id, winner);
+      check_agreement (agent, id, epoch, winner);
       return DMAS_ESTATE;
     }
   agent->jobs[id] |= DMAS_AGENT_JOB_DECIDED;
+  if (epoch == 0 && agent->opened_at[id] == DMAS_TIME_NONE)
+    agent->opened_at[id] = sim->workload->jobs[id - 1].submit; /* the decision came first */
   agent->decided[id] = winner;
-  check_agreement (agent, id, winner);
+  agent->holder[id] = winner;
+  agent->holder_inc[id] = winner != DMAS_AGENT_NONE ? incarnation_of (agent, winner)
+                                                    : DMAS_INCARNATION_UNKNOWN;
+  check_agreement (agent, id, epoch, winner);
 
   DmasJobRecord *record = record_of (agent, id);
   if (winner == DMAS_AGENT_NONE)
     {
-      if (record->state == DMAS_JOB_SUBMITTED)
-        {
-          record->state = DMAS_JOB_REJECTED;
-          record->reason = g_strdup ("no agent bid above 0");
-          dmas_sim_log (sim, agent->id, "job %" G_GUINT64_FORMAT " rejected: no agent bid above 0",
-                        id);
-        }
+      dmas_recovery_no_winner (agent, id, epoch);
       return DMAS_OK;
     }
   if (winner != agent->id)
-    return DMAS_OK;
+    {
+      /* The winner may have failed already in this agent's view (the decision was in flight
+       * when it crashed). */
+      dmas_recovery_check_job (agent, id);
+      return DMAS_OK;
+    }
 
   const DmasTime now = dmas_engine_now (sim->engine);
   const DmasJob *job = &sim->workload->jobs[id - 1];
   if (record->decided == DMAS_TIME_NONE)
     {
       record->decided = now;
-      /* The announcement left the home at the submit time. */
-      DmasTime latency = now - job->submit;
+      /* From the home's announcement, sent when it accepted the client's submission. */
+      DmasTime latency = now - (record->accepted != DMAS_TIME_NONE ? record->accepted
+                                                                  : job->submit);
       g_array_append_val (sim->metrics->decision_latency, latency);
     }
-  if (agent->jobs[id] & DMAS_AGENT_JOB_QUEUED)
+  /* Held already (won an older slot too), or known to have ended: nothing to run. */
+  if (agent->jobs[id] & (DMAS_AGENT_JOB_QUEUED | DMAS_AGENT_JOB_FINISHED))
     return DMAS_OK;
   agent->jobs[id] |= DMAS_AGENT_JOB_QUEUED;
   if (record->state == DMAS_JOB_SUBMITTED)
     record->state = DMAS_JOB_QUEUED;
 
   g_autoptr (GError) error = NULL;
+  dmas_recovery_job_queued (agent, id);
   if (!dmas_localq_submit (agent->queue, job, &error))
     {
       g_free (record->reason);
@@ -332,19 +474,7 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
 static void
 on_job_started (gpointer user_data, const DmasJob *job, DmasTime start)
 {
-  DmasAgent *agent = user_data;
-  DmasJobRecord *record = record_of (agent, job->id);
-  record->starts++;
-  if (record->starts > 1)
-    {
-      agent->sim->metrics->duplicate_executions++;
-      dmas_sim_log (agent->sim, agent->id, "job %" G_GUINT64_FORMAT " started again (run %u)",
-                    job->id, record->starts);
-      return;
-    }
-  record->start = start;
-  record->agent = agent->id;
-  record->state = DMAS_JOB_RUNNING;
+  dmas_recovery_job_started (user_data, job, start);
 }
 
 static void
@@ -353,23 +483,115 @@ on_job_finished (gpointer user_data, const DmasJob *job, DmasTime start, DmasTim
 {
   DmasAgent *agent = user_data;
   DmasSim *sim = agent->sim;
-  DmasJobRecord *record = record_of (agent, job->id);
-  /* Only the first execution is the job's record; a duplicate only counts as one. */
-  if (record->agent == agent->id && record->start == start && record->end == DMAS_TIME_NONE)
-    {
-      record->end = end;
-      record->state = killed ? DMAS_JOB_KILLED : DMAS_JOB_COMPLETED;
-    }
-  agent->jobs[job->id] |= DMAS_AGENT_JOB_FINISHED;
-  dmas_bidding_job_finished (agent->bidding, job, start, end);
+  dmas_recovery_job_ended (agent, job, start, end, killed);
+  if (agent->bidding != NULL)
+    dmas_bidding_job_finished (agent->bidding, job, start, end);
 
   const DmasSchedFinish msg = {
     .job = job->id, .agent = agent->id, .killed = killed, .start = start, .end = end,
   };
   guint8 body[DMAS_SCHED_FINISH_LEN];
   dmas_sched_encode_finish (&msg, body);
+  if (sim->central != NULL)
+    {
+      dmas_central_agent_finished (agent, body, sizeof body);
+      return;
+    }
   for (DmasAgentId to = 0; to < sim->n_agents; to++)
     if (to != agent->id)
       dmas_network_send (sim->network, agent->id, to, DMAS_NET_HOST, DMAS_SCHED_FINISH, body,
                          sizeof body);
+}
+
+static void
+on_queue_settled (gpointer user_data)
+{
+  DmasAgent *agent = user_data;
+  /* Centralized mode: the controller's view of the cluster follows every change. */
+  if (agent->sim->central != NULL)
+    dmas_central_agent_report (agent);
+}
+
+/* ---- crash and restart ---- */
+
+gboolean
+dmas_agent_is_up (const DmasAgent *agent)
+{
+  return agent->up;
+}
+
+/* Plugin contexts without an instance: what a down agent has.  Each context's random stream
+ * is the engine's named one, so a restarted instance continues it rather than replaying it. */
+static void
+reset_contexts (DmasAgent *agent)
+{
+  DmasSim *sim = agent->sim;
+  /* Destroying an instance runs its pending timers' free_fn once; none of them fires. */
+  dmas_host_ctx_free (agent->consensus);
+  dmas_host_ctx_free (agent->bidding);
+  if (sim->central != NULL)
+    return; /* no instances in centralized mode */
+  agent->bidding = dmas_host_ctx_new (sim, agent, sim->bidding, sim->bidding_params);
+  agent->consensus = dmas_host_ctx_new (sim, agent, sim->consensus, sim->consensus_params);
+}
+
+void
+dmas_agent_crash (DmasAgent *agent)
+{
+  DmasSim *sim = agent->sim;
+  if (!agent->up)
+    return;
+  const DmasTime now = dmas_engine_now (sim->engine);
+  dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "crashes");
+  agent->up = FALSE;
+  dmas_metrics_agent_down (sim->metrics, agent->id, now);
+  /* In centralized mode the service is the controller's (agents/central.c). */
+  if (--sim->n_up == 0 && sim->central == NULL)
+    dmas_metrics_service_down (sim->metrics, now);
+
+  /* Its jobs first, while the log still says what it held. */
+  dmas_recovery_agent_crashed (agent);
+  dmas_detector_agent_down (sim->detector, agent->id);
+  if (sim->central != NULL)
+    dmas_central_agent_down (agent);
+  reset_contexts (agent);
+  /* The queue's end events are cancelled without a hook: the executions simply stop. */
+  dmas_localq_free (agent->queue);
+  agent->queue = dmas_localq_new (sim->engine, agent->id, sim->local_policy,
+                                  agent->cluster->nodes, agent->cluster->speed, &queue_hooks,
+                                  agent);
+  wipe_log (agent);
+}
+
+void
+dmas_agent_restart (DmasAgent *agent)
+{
+  DmasSim *sim = agent->sim;
+  if (agent->up)
+    return;
+  const DmasTime now = dmas_engine_now (sim->engine);
+  /* Up before create(): instances may talk to the host from create(). */
+  agent->up = TRUE;
+  agent->incarnation++;
+  g_autoptr (GError) error = NULL;
+  if (sim->central == NULL
+      && (!dmas_bidding_create (agent->bidding, &error)
+          || !dmas_consensus_create (agent->consensus, &error)))
+    {
+      dmas_sim_log_at (sim, G_LOG_LEVEL_MESSAGE, agent->id, "stays down: %s", error->message);
+      agent->up = FALSE;
+      reset_contexts (agent);
+      return;
+    }
+  /* Stable storage (the consensus issue) hooks in here: the new instances will restore what
+   * their predecessors persisted before anything is delivered to them.  Until then a
+   * restarted agent knows nothing: empty log, empty cluster, new plugin instances. */
+  dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "restarts (incarnation %u)",
+                   agent->incarnation);
+  dmas_metrics_agent_up (sim->metrics, agent->id, now);
+  if (sim->n_up++ == 0 && sim->central == NULL)
+    dmas_metrics_service_up (sim->metrics, now);
+  dmas_detector_agent_up (sim->detector, agent->id);
+  if (sim->central != NULL)
+    dmas_central_agent_up (agent);
 }

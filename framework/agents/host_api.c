@@ -6,6 +6,7 @@
 
 #include <dmas/plugin.h>
 
+#include "agents/faults.h"
 #include "agents/host_api.h"
 #include "agents/sim-private.h"
 #include "world/events.h"
@@ -16,12 +17,19 @@ host (DmasCtx *ctx)
   return (DmasHostCtx *) ctx;
 }
 
+/* The agent an instance belongs to; DMAS_AGENT_NONE for a fault component's. */
+static inline DmasAgentId
+ctx_agent (const DmasHostCtx *h)
+{
+  return h->agent != NULL ? h->agent->id : DMAS_AGENT_NONE;
+}
+
 /* ---- identity ---- */
 
 static DmasAgentId
 api_self_id (DmasCtx *ctx)
 {
-  return host (ctx)->agent->id;
+  return ctx_agent (host (ctx));
 }
 
 static uint32_t
@@ -103,8 +111,11 @@ api_timer_add (DmasCtx *ctx, DmasTime delay, DmasTimerFn fn, void *data, DmasFre
   timer->data = data;
   timer->free_fn = free_fn;
   timer->link.data = timer;
-  timer->event = dmas_engine_schedule (engine, at, DMAS_EV_TIMER, DMAS_WEV_TIMER, h->agent->id,
-                                       on_timer, timer, NULL);
+  /* A fault's timer runs before the messages and timers of its instant: a crash at t hides
+   * from the crashed agent whatever would have reached it at t. */
+  DmasEventClass cls = h->kind == DMAS_KIND_FAULT ? DMAS_EV_FAULT : DMAS_EV_TIMER;
+  timer->event = dmas_engine_schedule (engine, at, cls, DMAS_WEV_TIMER, ctx_agent (h), on_timer,
+                                       timer, NULL);
   g_queue_push_tail_link (&h->timers, &timer->link);
   g_hash_table_insert (h->timer_index, &timer->id, &timer->link);
   return timer->id;
@@ -132,7 +143,7 @@ check_sender (DmasHostCtx *h)
 {
   if (h->kind != DMAS_KIND_CONSENSUS)
     {
-      dmas_sim_log (h->sim, h->agent->id, "%s: send refused: only consensus components "
+      dmas_sim_log (h->sim, ctx_agent (h), "%s: send refused: only consensus components "
                     "exchange messages", h->label);
       return DMAS_ESTATE;
     }
@@ -146,6 +157,9 @@ api_send (DmasCtx *ctx, DmasAgentId to, uint32_t type, const void *body, size_t 
   int status = check_sender (h);
   if (status != DMAS_OK)
     return status;
+  /* The network has endpoints after the agents (clients, controllers): not for plugins. */
+  if (to >= h->sim->n_agents)
+    return DMAS_ENOENT;
   return dmas_network_send (h->sim->network, h->agent->id, to, (guint32) h->kind, type, body,
                             len);
 }
@@ -197,6 +211,9 @@ api_bid_ready (DmasCtx *ctx, const DmasBid *bid)
   DmasHostCtx *h = host (ctx);
   if (h->kind != DMAS_KIND_BIDDING || bid == NULL)
     return h->kind != DMAS_KIND_BIDDING ? DMAS_ESTATE : DMAS_EINVAL;
+  /* In centralized mode the bidders are the controller's, one per cluster. */
+  if (h->sim->central != NULL && dmas_central_owns_ctx (h->sim->central, h))
+    return dmas_central_bid_ready (h->sim->central, h, bid);
   return dmas_agent_bid_ready (h->agent, bid);
 }
 
@@ -226,7 +243,7 @@ api_log (DmasCtx *ctx, DmasLogLevel level, const char *message)
   const gchar *name = (guint) level < G_N_ELEMENTS (names) ? names[level] : "debug";
   /* Errors and warnings are for the user; info and debug only on request. */
   GLogLevelFlags glevel = level <= DMAS_LOG_WARNING ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_DEBUG;
-  dmas_sim_log_at (h->sim, glevel, h->agent->id, "%s: %s: %s", h->label, name,
+  dmas_sim_log_at (h->sim, glevel, ctx_agent (h), "%s: %s: %s", h->label, name,
                    message != NULL ? message : "(null)");
 }
 
@@ -326,6 +343,26 @@ api_param_duration (DmasCtx *ctx, const char *name, DmasTime *out)
   return DMAS_OK;
 }
 
+/* ---- faults (the checks and the work are in faults.c) ---- */
+
+static int
+api_fault_crash (DmasCtx *ctx, DmasAgentId agent)
+{
+  return dmas_faults_crash (host (ctx), agent);
+}
+
+static int
+api_fault_restart (DmasCtx *ctx, DmasAgentId agent)
+{
+  return dmas_faults_restart (host (ctx), agent);
+}
+
+static int
+api_agent_up (DmasCtx *ctx, DmasAgentId agent)
+{
+  return dmas_faults_agent_up (host (ctx), agent);
+}
+
 static const DmasHostApi host_api = {
   .struct_size = sizeof (DmasHostApi),
   .abi_major = DMAS_ABI_MAJOR,
@@ -350,6 +387,9 @@ static const DmasHostApi host_api = {
   .param_bool = api_param_bool,
   .param_string = api_param_string,
   .param_duration = api_param_duration,
+  .fault_crash = api_fault_crash,
+  .fault_restart = api_fault_restart,
+  .agent_up = api_agent_up,
 };
 
 const DmasHostApi *
@@ -382,6 +422,36 @@ dmas_host_ctx_new (DmasSim *sim, DmasAgent *agent, const DmasComponentInfo *info
   return ctx;
 }
 
+void
+dmas_host_ctx_cancel_timers (DmasHostCtx *ctx)
+{
+  Timer *timer;
+  while ((timer = g_queue_peek_head (&ctx->timers)) != NULL)
+    {
+      dmas_engine_cancel (ctx->sim->engine, timer->event);
+      timer_forget (ctx, timer);
+      timer_release (timer);
+    }
+}
+
+DmasHostCtx *
+dmas_host_ctx_new_unbound (DmasSim *sim, const DmasComponentInfo *info, const DmasNode *params,
+                           const gchar *stream, const gchar *label)
+{
+  DmasHostCtx *ctx = g_new0 (DmasHostCtx, 1);
+  ctx->base.api = &host_api;
+  ctx->sim = sim;
+  ctx->agent = NULL;
+  ctx->kind = info->kind;
+  ctx->info = info;
+  ctx->label = g_strdup (label);
+  ctx->params = params;
+  ctx->rng = dmas_engine_rng (sim->engine, stream);
+  g_queue_init (&ctx->timers);
+  ctx->timer_index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  return ctx;
+}
+
 static void
 ctx_destroy_instance (DmasHostCtx *ctx)
 {
@@ -390,6 +460,8 @@ ctx_destroy_instance (DmasHostCtx *ctx)
   gpointer self = g_steal_pointer (&ctx->self);
   if (ctx->kind == DMAS_KIND_BIDDING)
     ((const DmasBiddingOps *) ctx->info->ops)->destroy (self);
+  else if (ctx->kind == DMAS_KIND_FAULT)
+    ((const DmasFaultOps *) ctx->info->ops)->destroy (self);
   else
     ((const DmasConsensusOps *) ctx->info->ops)->destroy (self);
 }
@@ -401,13 +473,7 @@ dmas_host_ctx_free (DmasHostCtx *ctx)
     return;
   ctx_destroy_instance (ctx);
   /* Pending timers die with their instance: cancelled in the engine, free_fn run once. */
-  Timer *timer;
-  while ((timer = g_queue_peek_head (&ctx->timers)) != NULL)
-    {
-      dmas_engine_cancel (ctx->sim->engine, timer->event);
-      timer_forget (ctx, timer);
-      timer_release (timer);
-    }
+  dmas_host_ctx_cancel_timers (ctx);
   g_hash_table_unref (ctx->timer_index);
   g_free (ctx->label);
   g_free (ctx);

@@ -21,7 +21,7 @@ typedef struct DmasAgent DmasAgent;
 typedef struct DmasHostCtx {
   DmasCtx base;
   DmasSim *sim;
-  DmasAgent *agent;
+  DmasAgent *agent;        /* NULL for an instance of no agent (faults) */
   DmasKind kind;
   const DmasComponentInfo *info;
   gchar *label;            /* "consensus/auction", for logs and errors */
@@ -62,6 +62,18 @@ void dmas_consensus_agent_status (DmasHostCtx *ctx, DmasAgentId agent, gboolean 
 
 /* "bidding/heuristic": the component's kind and name.  Returns: (transfer none). */
 const gchar *dmas_host_ctx_name (const DmasHostCtx *ctx);
+
+/* Appended (faults).  A context for an instance that belongs to no agent: a fault
+ * component's, one per `faults:` entry.  self_id() answers DMAS_AGENT_NONE, its timers are
+ * fault-class engine events (before the messages and timers of their instant), its randomness
+ * is the engine stream `stream`, and `label` names it in logs.  Creates no instance.
+ * Returns: (transfer full). */
+DmasHostCtx *dmas_host_ctx_new_unbound (DmasSim *sim, const DmasComponentInfo *info,
+                                        const DmasNode *params, const gchar *stream,
+                                        const gchar *label);
+/* Appended (faults).  Cancels every timer the instance has pending, running each free_fn
+ * once; the instance lives on. */
+void dmas_host_ctx_cancel_timers (DmasHostCtx *ctx);
 
 G_END_DECLS
 

@@ -3,6 +3,8 @@
 libdmas_la_SOURCES += \
 	framework/agents/agent.c \
 	framework/agents/agent.h \
+	framework/agents/faults.c \
+	framework/agents/faults.h \
 	framework/agents/host_api.c \
 	framework/agents/host_api.h \
 	framework/agents/sched_msg.c \
@@ -10,3 +12,19 @@ libdmas_la_SOURCES += \
 	framework/agents/sim.c \
 	framework/agents/sim.h \
 	framework/agents/sim-private.h
+# The failure detector and the recovery of lost jobs.
+libdmas_la_SOURCES += \
+	framework/agents/detector.c \
+	framework/agents/detector.h \
+	framework/agents/recovery.c \
+	framework/agents/recovery.h
+# The clients and the centralized controller.
+libdmas_la_SOURCES += \
+	framework/agents/client.c \
+	framework/agents/client.h \
+	framework/agents/central.c \
+	framework/agents/central.h \
+	framework/agents/central-agent.c \
+	framework/agents/central-msg.c \
+	framework/agents/central-place.c \
+	framework/agents/central-private.h

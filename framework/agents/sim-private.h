@@ -4,6 +4,11 @@
 #define DMAS_AGENTS_SIM_PRIVATE_H
 
 #include "agents/agent.h"
+#include "agents/central.h"
+#include "agents/client.h"
+#include "agents/detector.h"
+#include "agents/recovery.h"
+#include "agents/faults.h"
 #include "agents/sim.h"
 #include "net/network.h"
 #include "world/platform.h"
@@ -36,7 +41,27 @@ struct DmasSim {
   DmasAgentId *first_winner;
   guint8 *slot_flags;
   gboolean ran;
+  /* Crashes and recovery (agents/detector.h, agents/recovery.h). */
+  DmasDetector *detector;
+  DmasRecovery *recovery;
+  guint n_up;                 /* agents up now */
+  guint n_settled;            /* submitted jobs in a final state (dmas_recovery_settle) */
+  guint n_submittable;        /* jobs with submit <= horizon: the run's work */
+  DmasFaults *faults;         /* the `faults:` entries' instances and the fault log */
+  /* Clients and the centralized controller (agents/client.h, agents/central.h).  The network
+   * has DMAS_SIM_EXTRA_ENDPOINTS endpoints after the agents: the clients (n_agents), the
+   * primary controller (n_agents + 1), the backup (n_agents + 2). */
+  DmasClients *clients;
+  DmasCentral *central;       /* NULL in distributed mode */
 };
+
+#define DMAS_SIM_EXTRA_ENDPOINTS 3u
+
+static inline DmasAgentId
+dmas_sim_clients_endpoint (const DmasSim *sim)
+{
+  return sim->n_agents;
+}
 
 /* Logs a host-side event at debug level, stamped with virtual time and agent. */
 G_GNUC_PRINTF (3, 4)
@@ -45,6 +70,10 @@ void dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...);
  * only with G_MESSAGES_DEBUG=dmas. */
 void dmas_sim_log_at (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, const gchar *fmt,
                       ...) G_GNUC_PRINTF (4, 5);
+
+/* TRUE when no submission is left and every submitted job is settled: the run has no more
+ * work (events may still be pending: faults, plugin timers, messages in flight). */
+gboolean dmas_sim_work_settled (const DmasSim *sim);
 
 /* TRUE when some cluster of the platform fits `job` at all. */
 gboolean dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job);

@@ -67,7 +67,12 @@ static void
 on_deliver (gpointer user_data, const DmasEnvelope *env, const guint8 *body)
 {
   DmasSim *sim = user_data;
-  dmas_agent_deliver (sim->agents[env->dst], env, body);
+  if (env->dst < sim->n_agents)
+    dmas_agent_deliver (sim->agents[env->dst], env, body);
+  else if (env->dst == dmas_sim_clients_endpoint (sim))
+    dmas_clients_deliver (sim->clients, env, body);
+  else if (sim->central != NULL)
+    dmas_central_deliver (sim->central, env, body);
 }
 
 static gchar *idle_check (DmasEngine *engine, gpointer user_data);
@@ -77,10 +82,11 @@ static gboolean
 check_supported (DmasSim *sim, GError **error)
 {
   const DmasConfig *config = sim->config;
-  if (g_strcmp0 (config->scheduling.mode, "distributed") != 0)
+  if (g_strcmp0 (config->scheduling.mode, "distributed") != 0
+      && g_strcmp0 (config->scheduling.mode, "centralized") != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s: scheduling.mode '%s' is not supported yet (available: distributed)",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s: unknown scheduling.mode '%s' (available: distributed, centralized)",
                    config->source, config->scheduling.mode);
       return FALSE;
     }
@@ -109,6 +115,11 @@ build (DmasSim *sim, GError **error)
                                           dmas_engine_rng (sim->engine, "workload"), error);
   if (sim->workload == NULL)
     return FALSE;
+  /* A trace run without a horizon submits every job of the trace: its horizon is the last
+   * arrival (config->horizon is DMAS_TIME_NONE then; use sim->horizon, never that). */
+  if (sim->horizon == DMAS_TIME_NONE)
+    sim->horizon = sim->workload->n_jobs > 0
+                       ? sim->workload->jobs[sim->workload->n_jobs - 1].submit : 0;
 
   guint64 total_nodes = 0;
   for (guint i = 0; i < sim->n_agents; i++)
@@ -126,9 +137,29 @@ build (DmasSim *sim, GError **error)
   sim->slot_flags = g_new0 (guint8, MAX (sim->workload->n_jobs, 1));
   for (guint i = 0; i < sim->workload->n_jobs; i++)
     sim->first_winner[i] = DMAS_AGENT_NONE;
+  for (guint i = 0; i < sim->workload->n_jobs; i++)
+    if (sim->workload->jobs[i].submit <= sim->horizon)
+      sim->n_submittable++;
+  sim->recovery = dmas_recovery_new (sim);
+  /* Centralized mode has its own heartbeats (controller and standby), not the agents'. */
+  sim->detector = dmas_detector_new (sim, config->heartbeat.enabled
+                                     && g_strcmp0 (config->scheduling.mode, "distributed") == 0,
+                                     config->heartbeat.period, config->heartbeat.timeout);
 
-  sim->network = dmas_network_new (sim->engine, sim->n_agents, config->network.latency,
-                                   on_deliver, sim);
+  /* The clients and the controllers are endpoints of the same network, after the agents. */
+  sim->network = dmas_network_new (sim->engine, sim->n_agents + DMAS_SIM_EXTRA_ENDPOINTS,
+                                   config->network.latency, on_deliver, sim);
+  {
+    const guint n = sim->n_agents + DMAS_SIM_EXTRA_ENDPOINTS;
+    g_autofree const gchar **names = g_new (const gchar *, n);
+    for (guint i = 0; i < sim->n_agents; i++)
+      names[i] = dmas_platform_cluster (sim->platform, i)->name;
+    names[sim->n_agents] = "clients";
+    names[sim->n_agents + 1] = "controller";
+    names[sim->n_agents + 2] = "backup";
+    if (!dmas_network_configure (sim->network, config, names, error))
+      return FALSE;
+  }
   sim->members = g_new (DmasAgentId, sim->n_agents);
   for (guint i = 0; i < sim->n_agents; i++)
     sim->members[i] = i;
@@ -141,6 +172,14 @@ build (DmasSim *sim, GError **error)
       if (sim->agents[i] == NULL)
         return FALSE;
     }
+  sim->n_up = sim->n_agents;
+  if (g_strcmp0 (config->scheduling.mode, "centralized") == 0)
+    {
+      sim->central = dmas_central_new (sim, error);
+      if (sim->central == NULL)
+        return FALSE;
+    }
+  sim->clients = dmas_clients_new (sim, dmas_sim_clients_endpoint (sim));
   dmas_engine_set_idle_check (sim->engine, idle_check, sim);
   return TRUE;
 }
@@ -156,7 +195,8 @@ dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
                           &sim->bidding, &sim->bidding_params, error)
       || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
                           &sim->consensus, &sim->consensus_params, error)
-      || !build (sim, error))
+      || !build (sim, error)
+      || (sim->faults = dmas_faults_new (sim, registry, error)) == NULL)
     return NULL;
   return g_steal_pointer (&sim);
 }
@@ -175,7 +215,9 @@ dmas_sim_new_with_components (const DmasConfig *config, const DmasComponentInfo 
   sim->consensus_params = consensus_params;
   g_return_val_if_fail (bidding->kind == DMAS_KIND_BIDDING, NULL);
   g_return_val_if_fail (consensus->kind == DMAS_KIND_CONSENSUS, NULL);
-  if (!check_supported (sim, error) || !build (sim, error))
+  /* Without a registry there is no fault component: a config with faults fails here. */
+  if (!check_supported (sim, error) || !build (sim, error)
+      || (sim->faults = dmas_faults_new (sim, NULL, error)) == NULL)
     return NULL;
   return g_steal_pointer (&sim);
 }
@@ -186,9 +228,14 @@ dmas_sim_free (DmasSim *sim)
   if (sim == NULL)
     return;
   /* Plugins first: their destroy() and timer free_fns may still call into the host. */
+  dmas_faults_free (sim->faults);
+  dmas_central_free (sim->central);
+  dmas_clients_free (sim->clients);
   for (guint i = 0; sim->agents != NULL && i < sim->n_agents; i++)
     dmas_agent_free (sim->agents[i]);
   g_free (sim->agents);
+  dmas_detector_free (sim->detector);
+  dmas_recovery_free (sim->recovery);
   dmas_network_free (sim->network);
   dmas_engine_free (sim->engine);
   dmas_metrics_free (sim->metrics);
@@ -204,6 +251,50 @@ dmas_sim_free (DmasSim *sim)
   g_free (sim);
 }
 
+gboolean
+dmas_sim_work_settled (const DmasSim *sim)
+{
+  return sim->n_settled >= sim->n_submittable;
+}
+
+/* ---- crashes on request (tests and tools; fault components use the host's calls) ---- */
+
+typedef struct {
+  DmasSim *sim;
+  DmasAgentId agent;
+  DmasTime restart_after;
+} CrashOrder;
+
+static void
+on_restart_order (DmasEngine *engine, gpointer data)
+{
+  CrashOrder *order = data;
+  (void) engine;
+  dmas_agent_restart (order->sim->agents[order->agent]);
+}
+
+static void
+on_crash_order (DmasEngine *engine, gpointer data)
+{
+  CrashOrder *order = data;
+  dmas_agent_crash (order->sim->agents[order->agent]);
+  if (order->restart_after == DMAS_TIME_NONE)
+    return;
+  CrashOrder *restart = g_memdup2 (order, sizeof *order);
+  dmas_engine_schedule (engine, dmas_engine_now (engine) + order->restart_after, DMAS_EV_FAULT,
+                        DMAS_WEV_RESTART, order->agent, on_restart_order, restart, g_free);
+}
+
+void
+dmas_sim_schedule_crash (DmasSim *sim, DmasAgentId agent, DmasTime at, DmasTime restart_after)
+{
+  g_return_if_fail (agent < sim->n_agents);
+  CrashOrder *order = g_new (CrashOrder, 1);
+  *order = (CrashOrder){ sim, agent, restart_after };
+  dmas_engine_schedule (sim->engine, at, DMAS_EV_FAULT, DMAS_WEV_CRASH, agent, on_crash_order,
+                        order, g_free);
+}
+
 /* ---- running ---- */
 
 static void schedule_next_submission (DmasSim *sim);
@@ -217,7 +308,7 @@ on_submit (DmasEngine *engine, gpointer data)
   (void) engine;
   const DmasJob *job = &sim->workload->jobs[sim->next_submit++];
   schedule_next_submission (sim);
-  dmas_agent_submit (sim->agents[job->home], job);
+  dmas_clients_submit (sim->clients, job);
 }
 
 static void
@@ -239,6 +330,9 @@ dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint, gchar **diagn
   g_return_val_if_fail (!sim->ran, DMAS_RUN_STOPPED);
   sim->ran = TRUE;
   schedule_next_submission (sim);
+  dmas_detector_start (sim->detector);
+  if (sim->central != NULL)
+    dmas_central_start (sim->central);
 
   const DmasRunOptions opts = {
     .speed = speed,
@@ -339,6 +433,12 @@ idle_check (DmasEngine *engine, gpointer user_data)
       if (record->state != DMAS_JOB_SUBMITTED && record->state != DMAS_JOB_QUEUED
           && record->state != DMAS_JOB_RUNNING)
         continue;
+      /* Lost to a crash with no recovery under way (or none possible): the run's outcome
+       * (jobs_lost), not a deadlock. */
+      if (dmas_recovery_stranded (sim->recovery, record->id))
+        continue;
+      if (sim->central != NULL && dmas_central_job_stranded (sim->central, record->id))
+        continue;
       if (pending++ < 10)
         {
           g_string_append (out, "\n  ");
@@ -350,5 +450,7 @@ idle_check (DmasEngine *engine, gpointer user_data)
   if (pending > 10)
     g_string_append_printf (out, "\n  ... and %u more", pending - 10);
   return g_strdup_printf ("no event left but %u job(s) unsettled (with %s):%s", pending,
-                          dmas_host_ctx_name (sim->agents[0]->consensus), out->str);
+                          sim->central != NULL ? "the centralized controller"
+                                               : dmas_host_ctx_name (sim->agents[0]->consensus),
+                          out->str);
 }

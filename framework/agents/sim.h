@@ -48,6 +48,13 @@ const DmasMetrics *dmas_sim_metrics (const DmasSim *sim);
 DmasEngine *dmas_sim_engine (const DmasSim *sim);
 guint dmas_sim_n_agents (const DmasSim *sim);
 
+/* Crashes agent `agent` at virtual time `at` (>= now; an engine event of class
+ * DMAS_EV_FAULT, so it precedes the messages and timers of that instant) and restarts it
+ * `restart_after` later (DMAS_TIME_NONE: never).  For tests and tools that drive the
+ * simulator directly; configs use a `faults:` entry. */
+void dmas_sim_schedule_crash (DmasSim *sim, DmasAgentId agent, DmasTime at,
+                              DmasTime restart_after);
+
 G_END_DECLS
 
 #endif /* DMAS_AGENTS_SIM_H */

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "agents/faults.h"
 #include "agents/sim.h"
 #include "cli/cli.h"
 #include "config/config.h"
@@ -106,13 +107,15 @@ print_table (const DmasConfig *config, DmasRunStatus status, const DmasMetrics *
 
 static gboolean
 write_results (const gchar *outdir, const DmasConfig *config, const DmasSummaryInput *in,
-               GError **error)
+               const DmasFaults *faults, GError **error)
 {
   g_autofree gchar *csv = dmas_jobs_csv (in->metrics);
+  g_autofree gchar *faults_jsonl = dmas_faults_to_jsonl (faults);
   g_autofree gchar *yaml = dmas_config_to_yaml (config);
   g_autofree gchar *json = dmas_summary_to_json (in);
   /* summary.json last: its presence says the directory holds a whole result. */
   return dmas_result_write (outdir, "jobs.csv", csv, error)
+         && dmas_result_write (outdir, "faults.jsonl", faults_jsonl, error)
          && dmas_result_write (outdir, "config.resolved.yaml", yaml, error)
          && dmas_result_write (outdir, "summary.json", json, error);
 }
@@ -171,7 +174,7 @@ run (RunOptions *o)
     .config = config->resolved,
     .wall_clock = { .wall_s = wall_s, .peak_rss_kb = peak_rss_kb () },
   };
-  if (!write_results (outdir, config, &in, &error))
+  if (!write_results (outdir, config, &in, dmas_sim_faults (sim), &error))
     return fail (DMAS_EXIT_FAILURE, "writing the results: %s", error->message);
   if (!o->quiet)
     print_table (config, status, in.metrics, in.events, wall_s, digest, outdir);
@@ -208,7 +211,7 @@ dmas_cmd_run (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("CONFIG");
   g_option_context_set_summary (context, "Runs one simulation and writes summary.json, "
-                                         "jobs.csv and config.resolved.yaml.");
+                                         "jobs.csv, faults.jsonl and config.resolved.yaml.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
 

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "agents/faults.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "plugin/registry.h"
@@ -21,7 +22,8 @@ dmas_cli_setup (const gchar *path, const gchar *const *sets, const gchar *plugin
   /* Failures are kept by the registry: a lookup that misses lists them in its error, and a
    * broken file that is not needed must not stop the run. */
   dmas_registry_scan (registry, (const gchar *const *) dirs, NULL);
-  if (!dmas_registry_fill_config (registry, config, error))
+  if (!dmas_registry_fill_config (registry, config, error)
+      || !dmas_faults_fill_config (registry, config, error))
     return FALSE;
 
   *config_out = g_steal_pointer (&config);

@@ -67,10 +67,16 @@ read_platform (DmasConfig *c, const DmasNode *r)
 
   c->platform.clusters = g_array_new (FALSE, TRUE, sizeof (DmasClusterSpec));
   g_array_set_clear_func (c->platform.clusters, cluster_spec_clear);
+  c->platform.from_trace = strcmp (get_str (r, "platform.from_trace"), "true") == 0;
+  if (dmas_node_lookup (r, "platform.nodes") != NULL)
+    c->platform.nodes = (guint) get_int (r, "platform.nodes");
   if (clusters == NULL)
     {
-      c->platform.preset = dup_str (r, "platform.preset");
-      c->platform.agents = (guint) get_int (r, "platform.agents");
+      /* No preset with from_trace; no agents with a fixed preset unless given (all). */
+      if (dmas_node_lookup (r, "platform.preset") != NULL)
+        c->platform.preset = dup_str (r, "platform.preset");
+      if (dmas_node_lookup (r, "platform.agents") != NULL)
+        c->platform.agents = (guint) get_int (r, "platform.agents");
       return;
     }
   for (guint i = 0; i < clusters->values->len; i++)
@@ -91,6 +97,94 @@ read_platform (DmasConfig *c, const DmasNode *r)
   c->platform.agents = clusters->values->len;
 }
 
+/* "infinite" or a rate (checked by resolve.c); 0 bits/s stands for infinite. */
+static gdouble
+get_bandwidth (const DmasNode *root, const gchar *path)
+{
+  const gchar *text = get_str (root, path);
+  gdouble bps = 0;
+
+  if (strcmp (text, "infinite") != 0 && !dmas_parse_rate (text, &bps, NULL))
+    g_error ("resolved config: %s is not a rate", path);
+  return bps;
+}
+
+static void
+link_spec_clear (gpointer data)
+{
+  DmasLinkSpec *spec = data;
+
+  g_free (spec->from);
+  g_free (spec->to);
+  g_free (spec->from_where);
+  g_free (spec->to_where);
+  g_free (spec->where);
+}
+
+static void
+read_network (DmasConfig *c, const DmasNode *r)
+{
+  const DmasNode *links = dmas_node_lookup (r, "network.links");
+
+  c->network.latency = get_duration (r, "network.latency");
+  c->network.jitter = get_duration (r, "network.jitter");
+  c->network.bandwidth = get_bandwidth (r, "network.bandwidth");
+  c->network.links = g_array_new (FALSE, TRUE, sizeof (DmasLinkSpec));
+  g_array_set_clear_func (c->network.links, link_spec_clear);
+  for (guint i = 0; i < links->values->len; i++)
+    {
+      const DmasNode *item = g_ptr_array_index (links->values, i);
+      /* Keys left out of an entry inherit the network's values. */
+      DmasLinkSpec spec = {
+        .from = dup_str (item, "from"),
+        .to = dup_str (item, "to"),
+        .from_where = dmas_node_where (dmas_node_get (item, "from")),
+        .to_where = dmas_node_where (dmas_node_get (item, "to")),
+        .where = dmas_node_where (item),
+        .latency = dmas_node_get (item, "latency") != NULL ? get_duration (item, "latency")
+                                                           : c->network.latency,
+        .jitter = dmas_node_get (item, "jitter") != NULL ? get_duration (item, "jitter")
+                                                         : c->network.jitter,
+        .bandwidth = dmas_node_get (item, "bandwidth") != NULL
+                         ? get_bandwidth (item, "bandwidth") : c->network.bandwidth,
+        .symmetric = strcmp (get_str (item, "symmetric"), "true") == 0,
+      };
+
+      g_array_append_val (c->network.links, spec);
+    }
+}
+
+static void
+read_dist (const DmasNode *r, const gchar *path, DmasDist *out)
+{
+  dmas_schema_read_dist (dmas_node_lookup (r, path), dmas_schema_find (path)->flags, out);
+}
+
+/* Trace workloads leave the synthetic keys out of the resolved config (resolve.c). */
+static void
+read_workload (DmasConfig *c, const DmasNode *r)
+{
+  const DmasNode *path = dmas_node_lookup (r, "workload.path");
+  const DmasNode *jobs = dmas_node_lookup (r, "workload.jobs");
+  const DmasNode *malformed = dmas_node_lookup (r, "workload.on_malformed");
+
+  c->workload.generator = dup_str (r, "workload.generator");
+  c->workload.path = path != NULL ? g_strdup (path->scalar) : NULL;
+  c->workload.malformed_fail = malformed != NULL && strcmp (malformed->scalar, "fail") == 0;
+  c->workload.jobs = jobs != NULL ? (guint) get_int (r, "workload.jobs") : DMAS_WORKLOAD_ALL_JOBS;
+  if (dmas_node_lookup (r, "workload.span") == NULL)
+    return;
+  c->workload.span = get_duration (r, "workload.span");
+  read_dist (r, "workload.nodes", &c->workload.nodes);
+  read_dist (r, "workload.cores", &c->workload.cores);
+  read_dist (r, "workload.memory_gb", &c->workload.memory_gb);
+  read_dist (r, "workload.gpus", &c->workload.gpus);
+  read_dist (r, "workload.runtime", &c->workload.runtime);
+  c->workload.walltime_factor = get_double (r, "workload.walltime_factor");
+  dmas_schema_read_job_mix (dmas_node_lookup (r, "workload.types"), &c->workload.types_by_gpus,
+                            c->workload.type_weights);
+}
+
 static void
 read_typed (DmasConfig *c, const DmasNode *r)
 {
@@ -98,7 +192,8 @@ read_typed (DmasConfig *c, const DmasNode *r)
 
   c->name = dup_str (r, "name");
   c->seed = (guint64) get_int (r, "seed");
-  c->horizon = get_duration (r, "horizon");
+  c->horizon = dmas_node_lookup (r, "horizon") != NULL ? get_duration (r, "horizon")
+                                                        : DMAS_TIME_NONE;
   c->drain = strcmp (get_str (r, "drain"), "true") == 0;
   c->plugin_path = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < paths->values->len; i++)
@@ -107,25 +202,26 @@ read_typed (DmasConfig *c, const DmasNode *r)
 
   read_platform (c, r);
 
-  c->workload.generator = dup_str (r, "workload.generator");
-  c->workload.jobs = (guint) get_int (r, "workload.jobs");
-  c->workload.span = get_duration (r, "workload.span");
-  c->workload.runtime_min = get_duration (r, "workload.runtime_min");
-  c->workload.runtime_max = get_duration (r, "workload.runtime_max");
-  c->workload.walltime_factor = get_double (r, "workload.walltime_factor");
-  c->workload.cores_min = (guint) get_int (r, "workload.cores_min");
-  c->workload.cores_max = (guint) get_int (r, "workload.cores_max");
-  c->workload.memory_gb_min = get_double (r, "workload.memory_gb_min");
-  c->workload.memory_gb_max = get_double (r, "workload.memory_gb_max");
-  c->workload.gpu_fraction = get_double (r, "workload.gpu_fraction");
-  c->workload.gpus_max = (guint) get_int (r, "workload.gpus_max");
+  read_workload (c, r);
 
-  c->network.latency = get_duration (r, "network.latency");
+  read_network (c, r);
 
   c->scheduling.mode = dup_str (r, "scheduling.mode");
   c->scheduling.bidding = dup_str (r, "scheduling.bidding");
   c->scheduling.consensus = dup_str (r, "scheduling.consensus");
   c->scheduling.local_policy = dup_str (r, "scheduling.local_policy");
+  c->scheduling.ha.backup = strcmp (get_str (r, "scheduling.ha.backup"), "true") == 0;
+  c->scheduling.ha.takeover = get_duration (r, "scheduling.ha.takeover");
+  c->scheduling.ha.heartbeat = get_duration (r, "scheduling.ha.heartbeat");
+
+  c->clients.timeout = get_duration (r, "clients.timeout");
+  c->clients.backoff = get_duration (r, "clients.backoff");
+  c->clients.backoff_max = get_duration (r, "clients.backoff_max");
+  c->clients.give_up = get_duration (r, "clients.give_up");
+
+  c->heartbeat.enabled = strcmp (get_str (r, "heartbeat.enabled"), "true") == 0;
+  c->heartbeat.period = get_duration (r, "heartbeat.period");
+  c->heartbeat.timeout = get_duration (r, "heartbeat.timeout");
 }
 
 /* Takes `root`.  Applies the sets, validates, resolves, reads the typed config. */
@@ -152,6 +248,7 @@ config_from_tree (DmasNode *root, const gchar *source, const gchar *const *sets,
   /* Borrowed from the resolved tree, so that parameter defaults the plugin registry adds
    * later show up in the printed config too. */
   config->params = dmas_node_get (resolved, "params");
+  config->faults = dmas_node_get (resolved, "faults");
   read_typed (config, resolved);
   return g_steal_pointer (&config);
 }
@@ -196,6 +293,13 @@ dmas_config_free (DmasConfig *config)
   g_free (config->platform.preset);
   g_clear_pointer (&config->platform.clusters, g_array_unref);
   g_free (config->workload.generator);
+  g_free (config->workload.path);
+  dmas_dist_clear (&config->workload.nodes);
+  dmas_dist_clear (&config->workload.cores);
+  dmas_dist_clear (&config->workload.memory_gb);
+  dmas_dist_clear (&config->workload.gpus);
+  dmas_dist_clear (&config->workload.runtime);
+  g_clear_pointer (&config->network.links, g_array_unref);
   g_free (config->scheduling.mode);
   g_free (config->scheduling.bidding);
   g_free (config->scheduling.consensus);

@@ -12,6 +12,7 @@ libdmas_la_SOURCES += \
 	framework/config/config.h \
 	framework/config/schema.h \
 	framework/config/schema.c \
+	framework/config/schema-types.c \
 	framework/config/validate.c \
 	framework/config/resolve.c \
 	framework/config/config.c

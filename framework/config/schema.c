@@ -11,17 +11,15 @@
 #define RANGE_(lo, hi) DMAS_SCHEMA_HAS_MIN | DMAS_SCHEMA_HAS_MAX, (lo), (hi)
 #define NONE_ 0, 0, 0
 
-static const gchar *const preset_values[] = { "seed-resilience", NULL };
-static const gchar *const preset_later[] = { "seed-demo", "supercomputers", "amsc", NULL };
+static const gchar *const preset_values[] = { "seed-resilience", "seed-demo", "supercomputers",
+                                              "amsc", NULL };
 static const gchar *const cluster_types[] = { "hpc", "gpu", "ai", "memory", "storage",
                                               "hybrid", "general", NULL };
 static const gchar *const generator_values[] = { "constant", "burst", "poisson", "uniform",
-                                                 NULL };
-static const gchar *const generator_later[] = { "swf", "batsim", NULL };
-static const gchar *const mode_values[] = { "distributed", NULL };
-static const gchar *const mode_later[] = { "centralized", NULL };
-static const gchar *const policy_values[] = { "fcfs", NULL };
-static const gchar *const policy_later[] = { "easy", "conservative", NULL };
+                                                 "swf", "batsim", NULL };
+static const gchar *const malformed_values[] = { "skip", "fail", NULL };
+static const gchar *const mode_values[] = { "distributed", "centralized", NULL };
+static const gchar *const policy_values[] = { "fcfs", "easy", "conservative", NULL };
 
 /* Order matters twice: it is the order of the resolved config, and a computed default may
  * only depend on keys above it (workload.span reads horizon). */
@@ -31,8 +29,10 @@ static const DmasSchemaKey schema[] = {
     "without .yaml (\"run\" without a file)" },
   { "seed", DMAS_SCHEMA_INT, MIN_ (0), NULL, NULL, "1",
     "master seed; every random stream of the run derives from it" },
-  { "horizon", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "1h",
-    "jobs arrive within [0, horizon] of virtual time" },
+  { "horizon", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN
+    | DMAS_SCHEMA_MIN_EXCLUSIVE, 0, 0, NULL, NULL, "1h",
+    "jobs arrive within [0, horizon] of virtual time; default: 1h, and for swf and batsim "
+    "workloads none (every job of the trace is submitted)" },
   { "drain", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "true",
     "after the horizon, keep running until every accepted job has finished" },
   { "plugin_path", DMAS_SCHEMA_PATHS, NONE_, NULL, NULL, "[]",
@@ -40,11 +40,13 @@ static const DmasSchemaKey schema[] = {
 
   { "platform", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
     "the clusters, one resource agent each: a preset, or an explicit list of clusters" },
-  { "platform.preset", DMAS_SCHEMA_ENUM, DMAS_SCHEMA_COMPUTED, 0, 0, preset_values, preset_later,
-    "seed-resilience", "named platform; default: seed-resilience unless clusters are given" },
+  { "platform.preset", DMAS_SCHEMA_ENUM, DMAS_SCHEMA_COMPUTED, 0, 0, preset_values, NULL,
+    "seed-resilience", "named platform from configs/platforms/; default: seed-resilience "
+    "unless clusters or from_trace are given" },
   { "platform.agents", DMAS_SCHEMA_INT, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN
     | DMAS_SCHEMA_HAS_MAX, 1, 4096, NULL, NULL, "5",
-    "number of agents of the preset; default: 5 (not used with clusters)" },
+    "number of agents of the preset; default: 5 for seed-resilience, every cluster of the "
+    "other presets (the first N when given)" },
   { "platform.clusters", DMAS_SCHEMA_SEQ_OF_MAPS, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, NULL,
     "explicit list of clusters instead of a preset; one agent per cluster" },
   { "platform.clusters[].name", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT | DMAS_SCHEMA_COMPUTED,
@@ -61,60 +63,129 @@ static const DmasSchemaKey schema[] = {
     "GPUs per node" },
   { "platform.clusters[].speed", DMAS_SCHEMA_DOUBLE, ABOVE_ (0), NULL, NULL, "1.0",
     "relative node speed: a job runs runtime / speed" },
+  { "platform.from_trace", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "false",
+    "one cluster of single-core nodes, as many as the trace's MaxProcs (SWF) or nb_res "
+    "(Batsim); needs an swf or batsim workload" },
+  { "platform.nodes", DMAS_SCHEMA_INT, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN, 1, 0, NULL,
+    NULL, NULL, "with from_trace: the node count; default: the trace's MaxProcs (SWF) or "
+    "nb_res (Batsim)" },
 
+  /* The synthetic keys from `span` on are computed only to leave them out for traces. */
   { "workload", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
-    "the jobs: a synthetic generator and the ranges it draws from" },
-  { "workload.generator", DMAS_SCHEMA_ENUM, NONE_, generator_values, generator_later, "poisson",
-    "arrival pattern: constant, burst, poisson or uniform over the span" },
-  { "workload.jobs", DMAS_SCHEMA_INT, MIN_ (0), NULL, NULL, "50",
-    "number of jobs" },
+    "the jobs: a synthetic generator and its distributions, or a trace file" },
+  { "workload.generator", DMAS_SCHEMA_ENUM, NONE_, generator_values, NULL, "poisson",
+    "constant, burst, poisson or uniform arrivals over the span; swf or batsim: a trace file" },
+  { "workload.path", DMAS_SCHEMA_FILE, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, NULL,
+    "swf and batsim: the trace file (gzip or not), relative to this file; no default" },
+  { "workload.on_malformed", DMAS_SCHEMA_ENUM, DMAS_SCHEMA_COMPUTED, 0, 0, malformed_values,
+    NULL, "skip", "swf: skip a malformed line (reported and counted) or fail; default: skip" },
+  { "workload.jobs", DMAS_SCHEMA_INT, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN, 0, 0, NULL,
+    NULL, "50", "number of jobs; default: 50, and for traces every job (N keeps the first N)" },
   { "workload.span", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN
     | DMAS_SCHEMA_MIN_EXCLUSIVE, 0, 0, NULL, NULL, NULL,
     "arrivals fall in [0, span]; default: the horizon" },
-  { "workload.runtime_min", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "10s",
-    "shortest job runtime" },
-  { "workload.runtime_max", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "120s",
-    "longest job runtime" },
-  { "workload.walltime_factor", DMAS_SCHEMA_DOUBLE, MIN_ (1), NULL, NULL, "1.5",
-    "requested walltime = runtime x this factor" },
-  { "workload.cores_min", DMAS_SCHEMA_INT, MIN_ (1), NULL, NULL, "1",
-    "fewest cores a job asks for" },
-  { "workload.cores_max", DMAS_SCHEMA_INT, MIN_ (1), NULL, NULL, "8",
-    "most cores a job asks for" },
-  { "workload.memory_gb_min", DMAS_SCHEMA_DOUBLE, ABOVE_ (0), NULL, NULL, "1",
-    "least memory a job asks for, in GB" },
-  { "workload.memory_gb_max", DMAS_SCHEMA_DOUBLE, ABOVE_ (0), NULL, NULL, "16",
-    "most memory a job asks for, in GB" },
-  { "workload.gpu_fraction", DMAS_SCHEMA_DOUBLE, RANGE_ (0, 1), NULL, NULL, "0.2",
-    "share of jobs that want GPUs" },
-  { "workload.gpus_max", DMAS_SCHEMA_INT, MIN_ (0), NULL, NULL, "2",
-    "most GPUs a GPU job asks for" },
+  { "workload.nodes", DMAS_SCHEMA_DIST, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_DIST_INT
+    | DMAS_SCHEMA_HAS_MIN, 1, 0, NULL, NULL, "{dist: constant, value: 1}",
+    "nodes a job asks for; default: 1" },
+  { "workload.cores", DMAS_SCHEMA_DIST, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_DIST_INT
+    | DMAS_SCHEMA_HAS_MIN, 1, 0, NULL, NULL, "{dist: choice, values: [1, 2, 4, 8, 16]}",
+    "cores per node a job asks for; default: the predecessor's 1, 2, 4, 8 or 16" },
+  { "workload.memory_gb", DMAS_SCHEMA_DIST, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN, 0, 0,
+    NULL, NULL, "{dist: choice, values: [1, 2, 4, 8, 16, 32]}",
+    "memory per node a job asks for, in GB; default: the predecessor's 1, 2, 4, 8, 16 or 32" },
+  { "workload.gpus", DMAS_SCHEMA_DIST, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_DIST_INT
+    | DMAS_SCHEMA_DIST_FRACTION | DMAS_SCHEMA_HAS_MIN, 0, 0, NULL, NULL,
+    "{fraction: 0.2, dist: constant, value: 1}",
+    "GPUs per node, for a share 'fraction' of the jobs (the others want none); default: 1 "
+    "GPU for a fifth of the jobs" },
+  { "workload.runtime", DMAS_SCHEMA_DIST, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_DIST_DURATION
+    | DMAS_SCHEMA_HAS_MIN | DMAS_SCHEMA_MIN_EXCLUSIVE, 0, 0, NULL, NULL,
+    "{dist: uniform, min: 1s, max: 20s}",
+    "actual runtime of a job at speed 1; default: uniform between 1 s and 20 s" },
+  { "workload.walltime_factor", DMAS_SCHEMA_DOUBLE, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN,
+    1, 0, NULL, NULL, "1.5", "requested walltime = runtime x this factor; default: 1.5" },
+  { "workload.types", DMAS_SCHEMA_JOB_MIX, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, "by-gpus",
+    "job types: by-gpus (ai when a job wants GPUs, else hpc; the default) or weights, e.g. "
+    "'{hpc: 0.8, ai: 0.2}'" },
 
   { "network", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
     "the simulated network between agents" },
   { "network.latency", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "1ms",
-    "one-way delay of every message" },
-  { "network.jitter", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
-    "random extra delay per message" },
-  { "network.bandwidth", DMAS_SCHEMA_STRING, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
-    "link bandwidth (e.g. 10Gbps)" },
+    "one-way delay of every message, after its last byte is sent" },
+  { "network.jitter", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "0s",
+    "extra delay per message, uniform in [0, jitter]; links stay FIFO" },
+  /* A string checked as a rate by resolve.c: the schema has no rate type. */
+  { "network.bandwidth", DMAS_SCHEMA_STRING, NONE_, NULL, NULL, "infinite",
+    "bandwidth of each directed link (e.g. 10Gbps, 100MB/s); infinite or 0 = no limit" },
+  { "network.links", DMAS_SCHEMA_SEQ_OF_MAPS, NONE_, NULL, NULL, "[]",
+    "per-link overrides, e.g. '[{from: 0, to: 3, latency: 20ms}]'" },
+  { "network.links[].from", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT | DMAS_SCHEMA_COMPUTED, 0, 0,
+    NULL, NULL, NULL, "sending end: an agent id or a cluster name; no default: required" },
+  { "network.links[].to", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT | DMAS_SCHEMA_COMPUTED, 0, 0,
+    NULL, NULL, NULL, "receiving end: an agent id or a cluster name; no default: required" },
+  { "network.links[].latency", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN,
+    0, 0, NULL, NULL, NULL, "latency of this link; default: network.latency" },
+  { "network.links[].jitter", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN,
+    0, 0, NULL, NULL, NULL, "jitter of this link; default: network.jitter" },
+  { "network.links[].bandwidth", DMAS_SCHEMA_STRING, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL,
+    NULL, "bandwidth of this link; default: network.bandwidth" },
+  { "network.links[].symmetric", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "true",
+    "true: the entry sets both directions; false: only from -> to" },
 
   { "scheduling", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
     "how agents decide who runs each job" },
-  { "scheduling.mode", DMAS_SCHEMA_ENUM, NONE_, mode_values, mode_later, "distributed",
-    "distributed: agents bid and agree by consensus" },
+  { "scheduling.mode", DMAS_SCHEMA_ENUM, NONE_, mode_values, NULL, "distributed",
+    "distributed: agents bid and agree by consensus; centralized: one controller places "
+    "every job with the same bidding component" },
   { "scheduling.bidding", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT, 0, 0, NULL, NULL, "heuristic",
     "bidding component (see 'dmas plugins')" },
   { "scheduling.consensus", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT, 0, 0, NULL, NULL, "auction",
     "consensus component (see 'dmas plugins')" },
-  { "scheduling.local_policy", DMAS_SCHEMA_ENUM, NONE_, policy_values, policy_later, "fcfs",
-    "queue policy of each agent's cluster" },
+  { "scheduling.local_policy", DMAS_SCHEMA_ENUM, NONE_, policy_values, NULL, "fcfs",
+    "queue policy of each agent's cluster: fcfs, easy (EASY backfilling) or conservative "
+    "(conservative backfilling)" },
+  { "scheduling.ha", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
+    "centralized mode: a standby controller that takes over when the one in charge falls "
+    "silent" },
+  { "scheduling.ha.backup", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "false",
+    "run a backup controller beside the primary" },
+  { "scheduling.ha.takeover", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "120s",
+    "silence of the controller in charge after which the standby takes over (Slurm's "
+    "SlurmctldTimeout)" },
+  { "scheduling.ha.heartbeat", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "10s",
+    "period of the heartbeats the controller in charge sends the standby; below takeover" },
+
+  { "clients", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
+    "the users' clients that submit jobs through the network, and retry" },
+  { "clients.timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "5s",
+    "a submission not acknowledged within this time is sent again" },
+  { "clients.backoff", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "1s",
+    "wait after a timeout before the first retry; doubles after each further timeout" },
+  { "clients.backoff_max", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "1m",
+    "longest wait between a timeout and the next retry" },
+  { "clients.give_up", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "1d",
+    "a client sends no retry later than this after the job's submit time; the job then "
+    "counts in submissions_given_up" },
+
+  { "heartbeat", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
+    "failure detection: in distributed mode every agent heartbeats to every other agent; "
+    "in centralized mode the agents report to the controller" },
+  { "heartbeat.enabled", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "true",
+    "false: no heartbeats, no suspicion, so no recovery of the jobs of crashed agents" },
+  { "heartbeat.period", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "5s",
+    "every live agent sends a heartbeat (centralized: a report) at least this often" },
+  { "heartbeat.timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "15s",
+    "a peer (or agent) not heard from for this long is suspected" },
 
   { "params", DMAS_SCHEMA_OPEN_MAP, NONE_, NULL, NULL, "{}",
     "component parameters: 'name' or 'kind/name' -> map, checked by the component" },
 
-  { "faults", DMAS_SCHEMA_MAP, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
-    "fault injection" },
+  /* Entries keep their parameters unchecked until the plugins are loaded; see
+   * dmas_faults_fill_config. */
+  { "faults", DMAS_SCHEMA_SEQ_OF_MAPS, DMAS_SCHEMA_OPEN_ITEMS, 0, 0, NULL, NULL, "[]",
+    "fault injection: a list of entries '{type: COMPONENT, PARAMETER: VALUE, ...}'" },
+  { "faults[].type", DMAS_SCHEMA_STRING, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, NULL,
+    "the fault component, 'name' or 'fault/name' (see 'dmas plugins'); required, no default" },
   { "sweep", DMAS_SCHEMA_MAP, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
     "campaigns over several values of some keys" },
   { "repetitions", DMAS_SCHEMA_INT, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,

@@ -10,6 +10,9 @@
 
 /* ---- describing what was expected and what was found ---- */
 
+/* `faults:` is the only list with open items (DMAS_SCHEMA_OPEN_ITEMS). */
+#define OPEN_ITEM_EXAMPLE "{type: crash, at: 30s}"
+
 static gchar *
 join_values (const gchar *const *values)
 {
@@ -70,7 +73,14 @@ describe_expected (const DmasSchemaKey *key)
       return g_strdup ("a map from component names to maps of parameters, "
                        "e.g. '{auction: {deadline: 50ms}}'");
     case DMAS_SCHEMA_SEQ_OF_MAPS:
+      if (key->flags & DMAS_SCHEMA_OPEN_ITEMS)
+        return g_strdup ("a list of entries, e.g. '[" OPEN_ITEM_EXAMPLE "]'");
       return g_strdup ("a list of maps, e.g. '[{nodes: 4, cores: 32}]'");
+    case DMAS_SCHEMA_FILE: return g_strdup ("a file name");
+    case DMAS_SCHEMA_DIST:
+      return g_strdup ("a value or a distribution, e.g. '{dist: uniform, min: 1, max: 8}'");
+    case DMAS_SCHEMA_JOB_MIX:
+      return g_strdup ("by-gpus, or a map of job types to weights, e.g. '{hpc: 0.8, ai: 0.2}'");
     }
   if ((key->flags & DMAS_SCHEMA_HAS_MIN) && (key->flags & DMAS_SCHEMA_HAS_MAX))
     range = g_strdup_printf (" between %s and %s", lo, hi);
@@ -472,9 +482,24 @@ dmas_schema_check_value (const DmasSchemaKey *key, const DmasNode *value, const 
         }
       return check_params_names (value, display, error) ? dmas_node_copy (value) : NULL;
     case DMAS_SCHEMA_SEQ_OF_MAPS:
+      if (value->kind == DMAS_NODE_MAP && (key->flags & DMAS_SCHEMA_OPEN_ITEMS))
+        {
+          /* The later issue's presets ('faults: {intensity: medium}') take this form. */
+          dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_UNSUPPORTED,
+                               "%s: the map form (presets such as '{intensity: medium}') is "
+                               "not supported yet; write a list of entries, e.g. "
+                               "'[" OPEN_ITEM_EXAMPLE "]'", display);
+          return NULL;
+        }
       if (value->kind != DMAS_NODE_SEQ)
         break;
       return dmas_node_copy (value);
+    case DMAS_SCHEMA_FILE:
+      return dmas_schema_check_file (key, value, display, error);
+    case DMAS_SCHEMA_DIST:
+      return dmas_schema_check_dist (key, value, display, error);
+    case DMAS_SCHEMA_JOB_MIX:
+      return dmas_schema_check_job_mix (key, value, display, error);
     default:
       if (value->kind != DMAS_NODE_SCALAR || dmas_node_is_null (value))
         break;
@@ -531,6 +556,57 @@ unknown_key (const DmasNode *map, guint i, const gchar *schema_path, const gchar
   return FALSE;
 }
 
+static gboolean validate_entry (const DmasSchemaKey *key, const DmasNode *key_node,
+                                const DmasNode *value, const gchar *display, GError **error);
+
+/* An item of an OPEN_ITEMS list: the keys the schema lists are checked, and required; the
+ * others are a component's parameters, checked against its specs once the plugins are
+ * loaded. */
+static gboolean
+validate_open_item (const DmasNode *item, const gchar *item_path, const gchar *display,
+                    GError **error)
+{
+  gsize n_keys;
+  const DmasSchemaKey *keys = dmas_schema_keys (&n_keys);
+
+  /* Required first: "remove the key to use the default" would be wrong advice here. */
+  for (gsize k = 0; k < n_keys; k++)
+    {
+      const gchar *name = dmas_schema_key_name (&keys[k]);
+      const DmasNode *value = dmas_node_get (item, name);
+
+      if (!dmas_schema_is_child (&keys[k], item_path))
+        continue;
+      if (value == NULL)
+        {
+          dmas_node_set_error (error, item, DMAS_CONFIG_ERROR_VALUE,
+                               "%s: '%s' is missing; every entry names its component, e.g. "
+                               "'" OPEN_ITEM_EXAMPLE "'", display, name);
+          return FALSE;
+        }
+      if (dmas_node_is_null (value))
+        {
+          dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_VALUE,
+                               "%s.%s: no value given; every entry names its component, e.g. "
+                               "'" OPEN_ITEM_EXAMPLE "'", display, name);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < item->keys->len; i++)
+    {
+      const gchar *name = g_ptr_array_index (item->keys, i);
+      g_autofree gchar *path = g_strconcat (item_path, ".", name, NULL);
+      g_autofree gchar *key_display = g_strconcat (display, ".", name, NULL);
+      const DmasSchemaKey *key = dmas_schema_find (path);
+
+      if (key != NULL && strchr (name, '[') == NULL && strchr (name, '.') == NULL
+          && !validate_entry (key, g_ptr_array_index (item->key_nodes, i),
+                              g_ptr_array_index (item->values, i), key_display, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 validate_entry (const DmasSchemaKey *key, const DmasNode *key_node, const DmasNode *value,
                 const gchar *display, GError **error)
@@ -562,11 +638,14 @@ validate_entry (const DmasSchemaKey *key, const DmasNode *key_node, const DmasNo
               g_autofree gchar *found = describe_found (item);
 
               dmas_node_set_error (error, item, DMAS_CONFIG_ERROR_TYPE,
-                                   "%s: expected a map of keys such as '{nodes: 4, cores: 32}', "
-                                   "found %s", item_display, found);
+                                   "%s: expected a map of keys such as '%s', found %s",
+                                   item_display, (key->flags & DMAS_SCHEMA_OPEN_ITEMS)
+                                   ? OPEN_ITEM_EXAMPLE : "{nodes: 4, cores: 32}", found);
               return FALSE;
             }
-          if (!validate_map (item, item_path, item_display, error))
+          if ((key->flags & DMAS_SCHEMA_OPEN_ITEMS)
+              ? !validate_open_item (item, item_path, item_display, error)
+              : !validate_map (item, item_path, item_display, error))
             return FALSE;
         }
     }

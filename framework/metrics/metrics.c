@@ -23,10 +23,14 @@ dmas_metrics_new (guint n_jobs, guint64 total_nodes)
       record->start = DMAS_TIME_NONE;
       record->end = DMAS_TIME_NONE;
       record->agent = DMAS_AGENT_NONE;
+      record->accepted = DMAS_TIME_NONE;
     }
   metrics->total_nodes = total_nodes;
   metrics->decision_latency = g_array_new (FALSE, FALSE, sizeof (DmasTime));
   metrics->plugin = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  metrics->agent_downtime = g_array_new (FALSE, FALSE, sizeof (DmasInterval));
+  metrics->service_outages = g_array_new (FALSE, FALSE, sizeof (DmasInterval));
+  metrics->recovery_times = g_array_new (FALSE, FALSE, sizeof (DmasTime));
   return metrics;
 }
 
@@ -40,6 +44,9 @@ dmas_metrics_free (DmasMetrics *metrics)
   g_free (metrics->jobs);
   g_array_unref (metrics->decision_latency);
   g_hash_table_unref (metrics->plugin);
+  g_array_unref (metrics->agent_downtime);
+  g_array_unref (metrics->service_outages);
+  g_array_unref (metrics->recovery_times);
   g_free (metrics);
 }
 
@@ -89,6 +96,50 @@ dmas_metrics_names (const DmasMetrics *metrics)
   return names;
 }
 
+void
+dmas_metrics_agent_down (DmasMetrics *metrics, DmasAgentId agent, DmasTime t)
+{
+  const DmasInterval down = { .start = t, .end = DMAS_TIME_NONE, .who = agent };
+  metrics->agent_failures++;
+  g_array_append_val (metrics->agent_downtime, down);
+}
+
+void
+dmas_metrics_agent_up (DmasMetrics *metrics, DmasAgentId agent, DmasTime t)
+{
+  /* The agent's open interval is its latest one: search from the end. */
+  for (guint i = metrics->agent_downtime->len; i-- > 0;)
+    {
+      DmasInterval *down = &g_array_index (metrics->agent_downtime, DmasInterval, i);
+      if (down->who == agent)
+        {
+          if (down->end == DMAS_TIME_NONE)
+            down->end = t;
+          return;
+        }
+    }
+}
+
+void
+dmas_metrics_service_down (DmasMetrics *metrics, DmasTime t)
+{
+  const DmasInterval outage = { .start = t, .end = DMAS_TIME_NONE, .who = 0 };
+  g_array_append_val (metrics->service_outages, outage);
+}
+
+void
+dmas_metrics_service_up (DmasMetrics *metrics, DmasTime t)
+{
+  guint n = metrics->service_outages->len;
+  g_return_if_fail (n > 0);
+  DmasInterval *outage = &g_array_index (metrics->service_outages, DmasInterval, n - 1);
+  g_return_if_fail (outage->end == DMAS_TIME_NONE);
+  if (outage->start == t)
+    g_array_set_size (metrics->service_outages, n - 1); /* down and up in one instant */
+  else
+    outage->end = t;
+}
+
 gdouble
 dmas_bsld (gdouble wait, gdouble run, gdouble tau)
 {
@@ -123,6 +174,52 @@ busy_node_seconds (const DmasJobRecord *record, DmasTime run_end, DmasTime from,
   if (b <= a)
     return 0.0;
   return dmas_time_to_s (b - a) * record->nodes;
+}
+
+/* Sum and count of the interval lengths, open ones closed at the run's end. */
+static gdouble
+interval_mean_s (const GArray *intervals, DmasTime run_end, gdouble *total_s)
+{
+  gdouble sum = 0.0;
+  for (guint i = 0; i < intervals->len; i++)
+    {
+      const DmasInterval *iv = &g_array_index (intervals, DmasInterval, i);
+      DmasTime end = iv->end != DMAS_TIME_NONE ? iv->end : MAX (run_end, iv->start);
+      sum += dmas_time_to_s (end - iv->start);
+    }
+  if (total_s != NULL)
+    *total_s = sum;
+  return intervals->len > 0 ? sum / (gdouble) intervals->len : 0.0;
+}
+
+static void
+summarize_faults (const DmasMetrics *metrics, DmasMetricsSummary *out)
+{
+  gdouble outage_s = 0.0;
+  out->service_outage_mean_s = interval_mean_s (metrics->service_outages, metrics->run_end,
+                                                &outage_s);
+  out->scheduler_failures = metrics->service_outages->len;
+  gdouble run_s = dmas_time_to_s (metrics->run_end);
+  out->availability = run_s > 0.0 ? 1.0 - outage_s / run_s : 1.0;
+  out->agent_failures = metrics->agent_failures;
+  out->agent_downtime_mean_s = interval_mean_s (metrics->agent_downtime, metrics->run_end, NULL);
+
+  gdouble mttr_sum = 0.0;
+  for (guint i = 0; i < metrics->recovery_times->len; i++)
+    mttr_sum += dmas_time_to_s (g_array_index (metrics->recovery_times, DmasTime, i));
+  if (metrics->recovery_times->len > 0)
+    out->mttr_s = mttr_sum / (gdouble) metrics->recovery_times->len;
+  out->jobs_recovered = metrics->jobs_recovered;
+  out->recoveries = metrics->recoveries;
+  out->heartbeat_msgs = metrics->heartbeat_msgs;
+  out->heartbeat_bytes = metrics->heartbeat_bytes;
+  out->msgs_dropped_down = metrics->msgs_dropped_down;
+
+  /* The seed's formula, kept as it was for comparison (DESIGN §8). */
+  gdouble score = 50.0 * out->completion_rate
+                  + 0.2 * (100.0 - 2.0 * (gdouble) out->agent_failures)
+                  + 0.3 * (100.0 - 10.0 * (gdouble) out->scheduler_failures);
+  out->fault_tolerance_score = CLAMP (score, 0.0, 100.0);
 }
 
 void
@@ -192,8 +289,9 @@ dmas_metrics_summarize (const DmasMetrics *metrics, DmasMetricsSummary *out)
       out->msgs_per_decision = (gdouble) consensus->messages / (gdouble) metrics->decisions;
       out->bytes_per_decision = (gdouble) consensus->bytes / (gdouble) metrics->decisions;
     }
-  out->sched_msgs = metrics->traffic[DMAS_NET_HOST].messages;
-  out->sched_bytes = metrics->traffic[DMAS_NET_HOST].bytes;
+  /* Heartbeats travel on the host channel too, but are the detector's cost, not scheduling. */
+  out->sched_msgs = metrics->traffic[DMAS_NET_HOST].messages - metrics->heartbeat_msgs;
+  out->sched_bytes = metrics->traffic[DMAS_NET_HOST].bytes - metrics->heartbeat_bytes;
 
   gsize n = metrics->decision_latency->len;
   g_autofree gdouble *lat = g_new (gdouble, MAX (n, 1));
@@ -203,4 +301,6 @@ dmas_metrics_summarize (const DmasMetrics *metrics, DmasMetricsSummary *out)
   out->decision_latency_p50_s = dmas_percentile (lat, n, 50.0);
   out->decision_latency_p95_s = dmas_percentile (lat, n, 95.0);
   out->decision_latency_max_s = n > 0 ? lat[n - 1] : 0.0;
+
+  summarize_faults (metrics, out);
 }

@@ -34,6 +34,8 @@ typedef struct {
   DmasAgentId agent;  /* the agent that ran it first (DMAS_AGENT_NONE until then) */
   guint32 starts;     /* executions started, everywhere */
   gchar *reason;      /* why it was rejected or could not run (owned, nullable) */
+  DmasTime accepted;  /* when a home agent or the controller first accepted its client's
+                       * submission (DMAS_TIME_NONE until then) */
 } DmasJobRecord;
 
 typedef struct {
@@ -43,11 +45,33 @@ typedef struct {
   DmasTime run_end;         /* virtual time when the run ended */
   guint64 decisions;        /* slots decided (first decision of each slot, any agent) */
   guint64 safety_violations; /* an agent decided a slot differently from an earlier decision */
-  guint64 duplicate_executions; /* starts of a job already started before */
+  guint64 duplicate_executions; /* starts of a job already running or done elsewhere */
   GArray *decision_latency; /* DmasTime: home's announcement → decision at the winner */
   DmasNetCounters traffic[DMAS_NET_N_CHANNELS];
   GHashTable *plugin;       /* gchar* name → gdouble* sum; looked up only, output sorted */
+  /* Faults and recovery (agents/recovery.c, agents/detector.c; see dmas_metrics_agent_down
+   * and dmas_metrics_service_down below). */
+  guint64 agent_failures;   /* crashes of an agent that was up */
+  GArray *agent_downtime;   /* DmasInterval per crash, in crash order (end NONE: still down) */
+  GArray *service_outages;  /* DmasInterval per period without scheduling service */
+  guint64 jobs_recovered;   /* losses of a job followed by a new start of it */
+  GArray *recovery_times;   /* DmasTime per such loss: loss → the new start */
+  guint64 recoveries;       /* slots of epoch >= 1 opened by a recovery coordinator */
+  guint64 heartbeat_msgs, heartbeat_bytes; /* the failure detector's (in traffic[HOST] too) */
+  guint64 msgs_dropped_down; /* messages that arrived at an agent while it was down */
+  /* Fault onsets that fault components injected (agents/faults.c): a crash counts, the
+   * restart that ends it does not. */
+  guint64 faults_injected;
+  /* Clients (agents/client.h). */
+  guint64 submission_retries;   /* attempts after a client's first, over all jobs */
+  guint64 submissions_given_up; /* jobs whose client stopped retrying (clients.give_up) */
 } DmasMetrics;
+
+/* [start, end) in virtual time; end DMAS_TIME_NONE while open (closed by the run's end). */
+typedef struct {
+  DmasTime start, end;
+  guint32 who;              /* the agent (agent_downtime); unused for outages */
+} DmasInterval;
 
 /* Records for `n_jobs` jobs, all UNSUBMITTED.  Returns: (transfer full). */
 DmasMetrics *dmas_metrics_new (guint n_jobs, guint64 total_nodes);
@@ -63,6 +87,16 @@ void dmas_metrics_add (DmasMetrics *metrics, const gchar *name, gdouble value);
 GPtrArray *dmas_metrics_names (const DmasMetrics *metrics);
 /* The value of a plugin counter, 0 when it was never added to. */
 gdouble dmas_metrics_get (const DmasMetrics *metrics, const gchar *name);
+
+/* Agent `agent` crashed / came back at `t`.  Each crash opens one interval of
+ * agent_downtime (and counts one agent_failure); the restart closes it. */
+void dmas_metrics_agent_down (DmasMetrics *metrics, DmasAgentId agent, DmasTime t);
+void dmas_metrics_agent_up (DmasMetrics *metrics, DmasAgentId agent, DmasTime t);
+/* The scheduling service became unavailable / available again at `t` (distributed: no agent
+ * is up; centralized: no controller is up).  Calls must alternate, down first; an outage
+ * of zero length is not recorded. */
+void dmas_metrics_service_down (DmasMetrics *metrics, DmasTime t);
+void dmas_metrics_service_up (DmasMetrics *metrics, DmasTime t);
 
 /* Bounded slowdown: max(1, (wait + run) / max(run, tau)), in any one unit. */
 gdouble dmas_bsld (gdouble wait, gdouble run, gdouble tau);
@@ -84,6 +118,16 @@ typedef struct {
   gdouble msgs_per_decision, bytes_per_decision; /* consensus traffic per decided slot */
   guint64 sched_msgs, sched_bytes;               /* the host's announcements and completions */
   gdouble decision_latency_p50_s, decision_latency_p95_s, decision_latency_max_s;
+  /* Faults (README "Metrics under faults" defines each exactly). */
+  gdouble availability;          /* 1 - outage time / run time; 1 for a run of length 0 */
+  gdouble service_outage_mean_s; /* mean outage length; 0 without outages */
+  guint64 scheduler_failures;    /* number of outages */
+  guint64 agent_failures;
+  gdouble agent_downtime_mean_s; /* mean crash → restart (or → run end); 0 without crashes */
+  gdouble mttr_s;                /* mean loss → new start over recovered losses; 0 if none */
+  guint64 jobs_recovered, recoveries;
+  guint64 heartbeat_msgs, heartbeat_bytes, msgs_dropped_down;
+  gdouble fault_tolerance_score; /* the seed's composite, clamped to [0, 100] */
 } DmasMetricsSummary;
 
 void dmas_metrics_summarize (const DmasMetrics *metrics, DmasMetricsSummary *out);

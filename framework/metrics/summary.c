@@ -212,6 +212,21 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_double (b, "decision_latency_p50_s", s.decision_latency_p50_s);
   add_double (b, "decision_latency_p95_s", s.decision_latency_p95_s);
   add_double (b, "decision_latency_max_s", s.decision_latency_max_s);
+  add_double (b, "availability", s.availability);
+  add_double (b, "service_outage_mean_s", s.service_outage_mean_s);
+  add_uint (b, "scheduler_failures", s.scheduler_failures);
+  add_uint (b, "faults_injected", in->metrics->faults_injected);
+  add_uint (b, "submission_retries", in->metrics->submission_retries);
+  add_uint (b, "submissions_given_up", in->metrics->submissions_given_up);
+  add_uint (b, "agent_failures", s.agent_failures);
+  add_double (b, "agent_downtime_mean_s", s.agent_downtime_mean_s);
+  add_double (b, "mttr_s", s.mttr_s);
+  add_uint (b, "jobs_recovered", s.jobs_recovered);
+  add_uint (b, "recoveries", s.recoveries);
+  add_uint (b, "heartbeat_msgs", s.heartbeat_msgs);
+  add_uint (b, "heartbeat_bytes", s.heartbeat_bytes);
+  add_uint (b, "msgs_dropped_down", s.msgs_dropped_down);
+  add_double (b, "fault_tolerance_score", s.fault_tolerance_score);
 
   json_builder_set_member_name (b, "plugin_metrics");
   json_builder_begin_object (b);

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # framework/net: see Makefile.am.
 libdmas_la_SOURCES += \
+	framework/net/links.c \
 	framework/net/network.c \
 	framework/net/network.h

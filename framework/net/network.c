@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The simulated network: copies bodies, stamps envelopes, delivers through the engine. */
+/* The simulated network: per-link transmission, latency and jitter; delivery through the engine. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <dmas/wire.h>
@@ -9,15 +10,29 @@
 #include "net/network.h"
 #include "world/events.h"
 
+/* State of one directed link.  32 bytes; rows are allocated on a source's first send, so a
+ * run pays only for the agents that talk. */
+typedef struct {
+  DmasTime last_arrival; /* latest arrival scheduled: the FIFO bound */
+  DmasTime tx_free;      /* when the transmitter finishes the message it is sending */
+  guint64 stream_seed;   /* seed of "net/<src>-<dst>", computed at the first jitter draw */
+  guint32 draws;         /* jitter values drawn so far (position in the stream) */
+  guint32 params;        /* index into DmasNetwork.params; 0 = the defaults */
+} Link;
+
+typedef struct {
+  DmasAgentId src, dst;
+  guint32 params;
+} Override;
+
 struct DmasNetwork {
   DmasEngine *engine;
   guint n_agents;
-  DmasTime latency;
   DmasNetDeliverFn deliver;
   gpointer user_data;
-  /* Latest arrival time scheduled on each link, [src·n + dst].  With one fixed latency every
-   * message already arrives in send order; this keeps links FIFO once latency varies. */
-  DmasTime *last_arrival;
+  GArray *params;        /* DmasLinkParams; [0] = every link without an override */
+  GArray *overrides;     /* Override: every one set, copied into a row when it is allocated */
+  Link **rows;           /* [src] -> n_agents links, or NULL before src first sends */
   DmasNetCounters counters[DMAS_NET_N_CHANNELS];
 };
 
@@ -57,12 +72,16 @@ dmas_network_new (DmasEngine *engine, guint n_agents, DmasTime latency, DmasNetD
                   gpointer user_data)
 {
   DmasNetwork *network = g_new0 (DmasNetwork, 1);
+  const DmasLinkParams defaults = { .latency = latency, .jitter = 0, .bandwidth = 0.0 };
+
   network->engine = engine;
   network->n_agents = n_agents;
-  network->latency = latency;
   network->deliver = deliver;
   network->user_data = user_data;
-  network->last_arrival = g_new0 (DmasTime, (gsize) n_agents * n_agents);
+  network->params = g_array_new (FALSE, FALSE, sizeof (DmasLinkParams));
+  g_array_append_val (network->params, defaults);
+  network->overrides = g_array_new (FALSE, FALSE, sizeof (Override));
+  network->rows = g_new0 (Link *, n_agents);
   return network;
 }
 
@@ -71,8 +90,128 @@ dmas_network_free (DmasNetwork *network)
 {
   if (network == NULL)
     return;
-  g_free (network->last_arrival);
+  for (guint i = 0; i < network->n_agents; i++)
+    g_free (network->rows[i]);
+  g_free (network->rows);
+  g_array_unref (network->overrides);
+  g_array_unref (network->params);
   g_free (network);
+}
+
+void
+dmas_network_set_default_link (DmasNetwork *network, const DmasLinkParams *params)
+{
+  g_array_index (network->params, DmasLinkParams, 0) = *params;
+}
+
+void
+dmas_network_set_link (DmasNetwork *network, DmasAgentId src, DmasAgentId dst,
+                       const DmasLinkParams *params)
+{
+  g_return_if_fail (src < network->n_agents && dst < network->n_agents);
+
+  guint32 index = network->params->len;
+  g_array_append_val (network->params, *params);
+
+  guint i = 0;
+  while (i < network->overrides->len
+         && (g_array_index (network->overrides, Override, i).src != src
+             || g_array_index (network->overrides, Override, i).dst != dst))
+    i++;
+  if (i < network->overrides->len)
+    g_array_index (network->overrides, Override, i).params = index;
+  else
+    {
+      const Override o = { src, dst, index };
+      g_array_append_val (network->overrides, o);
+    }
+  if (network->rows[src] != NULL)
+    network->rows[src][dst].params = index;
+}
+
+static guint32
+link_params_index (const DmasNetwork *network, DmasAgentId src, DmasAgentId dst)
+{
+  if (network->rows[src] != NULL)
+    return network->rows[src][dst].params;
+  for (guint i = 0; i < network->overrides->len; i++)
+    {
+      const Override *o = &g_array_index (network->overrides, Override, i);
+      if (o->src == src && o->dst == dst)
+        return o->params;
+    }
+  return 0;
+}
+
+const DmasLinkParams *
+dmas_network_link (const DmasNetwork *network, DmasAgentId src, DmasAgentId dst)
+{
+  g_return_val_if_fail (src < network->n_agents && dst < network->n_agents, NULL);
+  return &g_array_index (network->params, DmasLinkParams,
+                         link_params_index (network, src, dst));
+}
+
+static Link *
+link_get (DmasNetwork *network, DmasAgentId src, DmasAgentId dst)
+{
+  Link *row = network->rows[src];
+  if (G_UNLIKELY (row == NULL))
+    {
+      row = network->rows[src] = g_new0 (Link, network->n_agents);
+      for (guint i = 0; i < network->overrides->len; i++)
+        {
+          const Override *o = &g_array_index (network->overrides, Override, i);
+          if (o->src == src)
+            row[o->dst].params = o->params;
+        }
+    }
+  return &row[dst];
+}
+
+/* a + b, held just below DMAS_TIME_NONE (which means "no time") instead of wrapping. */
+static DmasTime
+time_add (DmasTime a, DmasTime b)
+{
+  return b >= DMAS_TIME_NONE - 1 - a ? DMAS_TIME_NONE - 1 : a + b;
+}
+
+/* ceil(size·8 / bandwidth) in ns.  Rounding up: a message never arrives before its last bit
+ * could.  Double arithmetic in this exact order (-ffp-contract=off) gives the same ns on every
+ * machine. */
+static DmasTime
+transmission_ns (guint64 size, gdouble bandwidth)
+{
+  if (!(bandwidth > 0.0))
+    return 0;
+  gdouble ns = ceil ((gdouble) size * 8.0 * 1e9 / bandwidth);
+  return ns < 1.8e19 ? (DmasTime) ns : DMAS_TIME_NONE - 1;
+}
+
+/* The k-th value (k = 1, 2, ...) of the SplitMix64 sequence seeded with `seed`: a stream that
+ * costs 12 bytes per link instead of a GRand's 2.5 KB, and can be drawn from any link in any
+ * order without disturbing the others. */
+static guint64
+splitmix64_at (guint64 seed, guint64 k)
+{
+  guint64 z = seed + k * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static DmasTime
+draw_jitter (DmasNetwork *network, Link *link, DmasAgentId src, DmasAgentId dst,
+             DmasTime jitter)
+{
+  if (link->draws == 0)
+    {
+      gchar name[48];
+      g_snprintf (name, sizeof name, "net/%u-%u", src, dst);
+      link->stream_seed = dmas_engine_stream_seed (dmas_engine_seed (network->engine), name);
+    }
+  guint64 x = splitmix64_at (link->stream_seed, (guint64) ++link->draws);
+  /* Modulo bias is below (jitter + 1) / 2^64: under 1e-10 for any jitter up to a second. */
+  return jitter == G_MAXUINT64 ? x : x % (jitter + 1);
 }
 
 static void
@@ -116,11 +255,18 @@ dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint
   if (len > 0)
     memcpy (msg->body, body, len);
 
-  DmasTime *last = &network->last_arrival[(gsize) src * network->n_agents + dst];
-  DmasTime at = dmas_engine_now (network->engine) + network->latency;
-  if (at < *last)
-    at = *last;
-  *last = at;
+  Link *link = link_get (network, src, dst);
+  const DmasLinkParams *p = &g_array_index (network->params, DmasLinkParams, link->params);
+  DmasTime now = dmas_engine_now (network->engine);
+  DmasTime start = MAX (now, link->tx_free);
+  link->tx_free = time_add (start, transmission_ns (len + DMAS_NET_ENVELOPE_BYTES,
+                                                    p->bandwidth));
+  DmasTime at = time_add (link->tx_free, p->latency);
+  if (p->jitter > 0)
+    at = time_add (at, draw_jitter (network, link, src, dst, p->jitter));
+  /* FIFO per link: jitter or a lowered latency must not let a message overtake. */
+  at = MAX (at, link->last_arrival);
+  link->last_arrival = at;
 
   DmasNetCounters *counters = &network->counters[channel];
   counters->messages++;

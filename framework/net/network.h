@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The simulated network: point-to-point messages between agents with a latency, FIFO per link. */
+/* The simulated network: latency + size/bandwidth + jitter per directed link, FIFO per link. */
 #ifndef DMAS_NET_NETWORK_H
 #define DMAS_NET_NETWORK_H
 
 #include <glib.h>
 
 #include <dmas/types.h>
+#include "config/config.h"
 #include "engine/engine.h"
 
 G_BEGIN_DECLS
@@ -44,16 +45,55 @@ typedef void (*DmasNetDeliverFn) (gpointer user_data, const DmasEnvelope *env,
 
 typedef struct DmasNetwork DmasNetwork;
 
-/* A network of `n_agents` agents (ids 0..n-1) where every message takes `latency`.
+/* What one directed link (src -> dst) does to a message of `size` bytes (body + envelope)
+ * sent at time t.  Each directed link is one serial transmitter: a message starts leaving
+ * when the link has finished sending the previous one, takes size·8 / bandwidth to leave
+ * (rounded up to a whole ns), then travels `latency`, plus a jitter drawn per message:
+ *
+ *   start   = max(t, end of the previous transmission on the link)
+ *   sent    = start + ceil(size·8·1e9 / bandwidth) ns        (0 when bandwidth is infinite)
+ *   arrival = max(sent + latency + U{0..jitter} ns, previous arrival on the link)
+ *
+ * The last max keeps every link FIFO even with jitter: a message never overtakes an earlier
+ * one of the same link (only a fault may reorder, later).  Jitter is uniform over the whole
+ * nanoseconds 0..jitter, drawn from the link's own stream "net/<src>-<dst>" (seeded from the
+ * run seed and that name like every engine stream), so traffic on one link never shifts the
+ * jitter of another. */
+typedef struct {
+  DmasTime latency;   /* propagation delay, after the last byte has left */
+  DmasTime jitter;    /* extra delay, uniform in [0, jitter] ns, per message */
+  gdouble bandwidth;  /* bits per second; 0 = infinite (no transmission time, no queueing) */
+} DmasLinkParams;
+
+/* A network of `n_agents` agents (ids 0..n-1) where every link has `latency`, no jitter and
+ * infinite bandwidth until configured otherwise.
  * Returns: (transfer full). */
 DmasNetwork *dmas_network_new (DmasEngine *engine, guint n_agents, DmasTime latency,
                                DmasNetDeliverFn deliver, gpointer user_data);
 /* Messages still in flight stay in the engine; free the network only after the run. */
 void dmas_network_free (DmasNetwork *network);
 
+/* Sets the parameters of every link that has no override of its own.  Call before traffic
+ * starts: a change applies to messages sent afterwards. */
+void dmas_network_set_default_link (DmasNetwork *network, const DmasLinkParams *params);
+/* Overrides the directed link src -> dst (one direction only; src == dst is the loopback). */
+void dmas_network_set_link (DmasNetwork *network, DmasAgentId src, DmasAgentId dst,
+                            const DmasLinkParams *params);
+/* Returns: (transfer none) the parameters in force on src -> dst (valid until the next
+ * set_*). */
+const DmasLinkParams *dmas_network_link (const DmasNetwork *network, DmasAgentId src,
+                                         DmasAgentId dst);
+
+/* Applies the config's network section: the defaults, then every entry of network.links,
+ * whose `from` and `to` are agent ids (digits only) or cluster names (`names`, n_agents
+ * entries, index = agent id).  A symmetric entry sets both directions.
+ * Returns: FALSE with a DMAS_CONFIG_ERROR at the entry's file:line:column when an end names
+ * no agent, or when one directed link is given twice. */
+gboolean dmas_network_configure (DmasNetwork *network, const DmasConfig *config,
+                                 const gchar *const *names, GError **error);
+
 /* Sends a copy of `body` (borrowed) from `src` to `dst` (self allowed: it travels too).
- * Delivery is an engine event of class DMAS_EV_DELIVER at now + latency, never earlier than
- * the previous message of the same link (FIFO per link).
+ * Delivery is an engine event of class DMAS_EV_DELIVER at the arrival time given above.
  * Returns: DMAS_OK, DMAS_ENOENT for an unknown agent, DMAS_EINVAL for a bad channel or a body
  * of 4 GiB or more. */
 int dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint32 channel,

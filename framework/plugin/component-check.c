@@ -152,8 +152,9 @@ check_component (const gchar *path, guint index, const DmasComponent *c,
   if (kind == NULL)
     {
       g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_KIND,
-                   "%s: %s: unknown kind %d (this host knows bidding = %d and consensus = %d)",
-                   path, label, (int) c->kind, DMAS_KIND_BIDDING, DMAS_KIND_CONSENSUS);
+                   "%s: %s: unknown kind %d (this host knows bidding = %d, consensus = %d "
+                   "and fault = %d)", path, label, (int) c->kind, DMAS_KIND_BIDDING,
+                   DMAS_KIND_CONSENSUS, DMAS_KIND_FAULT);
       return NULL;
     }
   if (c->api_major != kind->api_major)

@@ -22,6 +22,13 @@ static const gsize consensus_mandatory[] = {
 static const gchar *const consensus_mandatory_names[] = { "create", "destroy", "propose",
                                                           "on_message" };
 
+static const gsize fault_mandatory[] = {
+  offsetof (DmasFaultOps, create),
+  offsetof (DmasFaultOps, destroy),
+  offsetof (DmasFaultOps, arm),
+};
+static const gchar *const fault_mandatory_names[] = { "create", "destroy", "arm" };
+
 static const DmasKindInfo kinds[] = {
   { DMAS_KIND_BIDDING, "bidding", DMAS_BIDDING_API_MAJOR, DMAS_BIDDING_API_MINOR,
     DMAS_BIDDING_OPS_MIN_SIZE, sizeof (DmasBiddingOps), bidding_mandatory,
@@ -29,6 +36,9 @@ static const DmasKindInfo kinds[] = {
   { DMAS_KIND_CONSENSUS, "consensus", DMAS_CONSENSUS_API_MAJOR, DMAS_CONSENSUS_API_MINOR,
     DMAS_CONSENSUS_OPS_MIN_SIZE, sizeof (DmasConsensusOps), consensus_mandatory,
     consensus_mandatory_names, G_N_ELEMENTS (consensus_mandatory) },
+  { DMAS_KIND_FAULT, "fault", DMAS_FAULT_API_MAJOR, DMAS_FAULT_API_MINOR,
+    DMAS_FAULT_OPS_MIN_SIZE, sizeof (DmasFaultOps), fault_mandatory, fault_mandatory_names,
+    G_N_ELEMENTS (fault_mandatory) },
 };
 
 /* Reserved kinds have names (so YAML and error messages can speak of them) but no ops the
@@ -37,7 +47,6 @@ static const struct {
   DmasKind kind;
   const gchar *name;
 } reserved[] = {
-  { DMAS_KIND_FAULT, "fault" },
   { DMAS_KIND_LLM, "llm" },
 };
 

@@ -25,7 +25,7 @@ typedef struct {
 /* Returns: (transfer none) (nullable) the host's description of `kind`, or NULL when the
  * kind is unknown or reserved (see dmas_kind_is_reserved). */
 const DmasKindInfo *dmas_kind_info (DmasKind kind);
-/* TRUE for kinds the SDK names but this host cannot run yet (fault, llm). */
+/* TRUE for kinds the SDK names but this host cannot run yet (llm). */
 gboolean dmas_kind_is_reserved (DmasKind kind);
 /* Ops structs larger than this are taken for garbage rather than for a future minor. */
 #define DMAS_OPS_MAX_SIZE 4096

@@ -10,15 +10,30 @@
 
 G_BEGIN_DECLS
 
-/* Local scheduling policies.  Only FCFS exists so far; EASY and conservative backfilling
- * (DESIGN §5) will take the next values. */
+/* Local scheduling policies (DESIGN §5).  Every decision uses the jobs' estimates (their
+ * requested walltime), never their actual runtime; a job with walltime 0 has no estimate and
+ * counts as running forever.
+ *   FCFS          only the head of the queue may start, when enough nodes are free.
+ *   EASY          FCFS, then the head gets a reservation at its shadow time (the earliest
+ *                 time enough nodes are free by the running jobs' estimated ends); any later
+ *                 job that fits now starts if it ends (by its estimate) no later than the
+ *                 shadow time, or uses only nodes that are still spare at the shadow time.
+ *   CONSERVATIVE  every waiting job holds a reservation, placed in queue order at the
+ *                 earliest time its nodes are free for its whole estimate on the profile of
+ *                 running jobs and earlier reservations; a job starts when its reservation
+ *                 begins.  When a job ends before its estimate, every reservation is taken
+ *                 out and put back, in queue order, at the earliest time (never later than
+ *                 before: compression). */
 typedef enum {
-  DMAS_LOCAL_FCFS = 0
+  DMAS_LOCAL_FCFS = 0,
+  DMAS_LOCAL_EASY,
+  DMAS_LOCAL_CONSERVATIVE
 } DmasLocalPolicy;
 
-/* Parses the config's scheduling.local_policy.  Known but unbuilt policies fail with
- * "... not supported yet".  Returns FALSE with error set. */
+/* Parses the config's scheduling.local_policy ("fcfs", "easy", "conservative").
+ * Returns FALSE with error set (G_IO_ERROR_INVALID_ARGUMENT) for any other text. */
 gboolean dmas_local_policy_from_string (const gchar *text, DmasLocalPolicy *out, GError **error);
+const gchar *dmas_local_policy_to_string (DmasLocalPolicy policy);
 
 /* Called from inside engine dispatch.  `job` is the pointer given to dmas_localq_submit(). */
 typedef struct {
@@ -26,6 +41,10 @@ typedef struct {
   /* killed: the job reached its requested walltime before its runtime and was stopped. */
   void (*finished) (gpointer user_data, const DmasJob *job, DmasTime start, DmasTime end,
                     gboolean killed);
+  /* Optional (may be NULL): the queue has settled after a submission or a job end (every
+   * job the policy allows has started).  Called once per such event, after the other hooks,
+   * for owners that report the queue's state. */
+  void (*settled) (gpointer user_data);
 } DmasLocalQueueHooks;
 
 typedef struct DmasLocalQueue DmasLocalQueue;
@@ -47,14 +66,21 @@ void dmas_localq_free (DmasLocalQueue *queue);
  * could never start and would block the queue forever). */
 gboolean dmas_localq_submit (DmasLocalQueue *queue, const DmasJob *job, GError **error);
 
+DmasLocalPolicy dmas_localq_policy (const DmasLocalQueue *queue);
 guint dmas_localq_free_nodes (const DmasLocalQueue *queue);
 guint dmas_localq_total_nodes (const DmasLocalQueue *queue);
 guint dmas_localq_n_queued (const DmasLocalQueue *queue);
 guint dmas_localq_n_running (const DmasLocalQueue *queue);
 /* Cores asked for by the running jobs (cores per node × nodes), over all nodes. */
 guint64 dmas_localq_used_cores (const DmasLocalQueue *queue);
-/* The i-th waiting job, 0 = head.  Returns: (transfer none) (nullable). */
+/* The i-th waiting job, 0 = head.  O(i).  Returns: (transfer none) (nullable). */
 const DmasJob *dmas_localq_peek_nth (const DmasLocalQueue *queue, guint i);
+/* Appends every job the queue holds (const DmasJob*, borrowed): the waiting ones in queue
+ * order, then the running ones by estimated end. */
+void dmas_localq_collect (const DmasLocalQueue *queue, GPtrArray *jobs_out);
+/* Conservative only: the start of the reservation of the i-th waiting job, or
+ * DMAS_TIME_NONE (no such job, another policy, or no time at which it fits). */
+DmasTime dmas_localq_reservation_nth (const DmasLocalQueue *queue, guint i);
 
 G_END_DECLS
 

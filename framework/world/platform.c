@@ -1,27 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The simulated platform: explicit cluster lists and the built-in presets. */
+/* The simulated platform: explicit cluster lists, the trace's cluster, and what fits. */
 #include "config.h"
 
 #include <string.h>
 
-#include "world/platform.h"
-
-typedef struct {
-  const gchar *label;
-  guint cores;
-  gdouble memory_gb;
-  guint gpus;
-} NodeSize;
-
-/* The predecessor's agent sizes (DESIGN §13), in the order the draw indexes them: changing
- * this order changes every seed-resilience platform. */
-static const NodeSize seed_sizes[] = {
-  { "tiny", 2, 4.0, 0 },
-  { "small", 4, 8.0, 0 },
-  { "medium", 8, 16.0, 1 },
-  { "large", 16, 32.0, 2 },
-  { "xlarge", 32, 64.0, 4 },
-};
+#include "world/batsim.h"
+#include "world/platform-private.h"
+#include "world/swf.h"
 
 static const gchar *const cluster_types[] = {
   [DMAS_CLUSTER_HPC] = "hpc",         [DMAS_CLUSTER_GPU] = "gpu",
@@ -50,19 +35,19 @@ dmas_cluster_type_to_string (DmasClusterType type)
   return "unknown";
 }
 
-static void
-cluster_clear (gpointer data)
+void
+dmas_cluster_clear (gpointer data)
 {
   DmasCluster *cluster = data;
   g_free (cluster->name);
 }
 
-static DmasPlatform *
-platform_alloc (void)
+DmasPlatform *
+dmas_platform_alloc (void)
 {
   DmasPlatform *platform = g_new0 (DmasPlatform, 1);
   platform->clusters = g_array_new (FALSE, TRUE, sizeof (DmasCluster));
-  g_array_set_clear_func (platform->clusters, cluster_clear);
+  g_array_set_clear_func (platform->clusters, dmas_cluster_clear);
   return platform;
 }
 
@@ -75,32 +60,87 @@ dmas_platform_free (DmasPlatform *platform)
   g_free (platform);
 }
 
-DmasPlatform *
-dmas_platform_new_seed_resilience (guint agents, GRand *rng)
+/* ---- from a trace ---- */
+
+/* "KTH-SP2-1996-2" for .../KTH-SP2-1996-2.swf.gz: a cluster name the config would accept. */
+static gchar *
+trace_cluster_name (const gchar *path)
 {
-  DmasPlatform *platform = platform_alloc ();
-  for (guint i = 0; i < agents; i++)
+  static const gchar *const suffixes[] = { ".gz", ".swf", ".json" };
+  g_autofree gchar *base = g_path_get_basename (path);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (base, suffixes[i]) && strlen (base) > strlen (suffixes[i]))
+      base[strlen (base) - strlen (suffixes[i])] = '\0';
+  g_strcanon (base, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "._-", '-');
+  return g_steal_pointer (&base);
+}
+
+static DmasPlatform *
+platform_from_trace (const DmasConfig *config, GError **error)
+{
+  const gchar *path = config->workload.path;
+  guint nodes = config->platform.nodes;
+  DmasPlatform *platform;
+
+  if (nodes == 0 && g_strcmp0 (config->workload.generator, "swf") == 0)
     {
-      /* One draw per agent, in agent order, so agent i's size does not depend on N. */
-      const NodeSize *size = &seed_sizes[g_rand_int_range (rng, 0, G_N_ELEMENTS (seed_sizes))];
-      DmasCluster cluster = {
-        .name = g_strdup_printf ("%s-%u", size->label, i),
-        .type = DMAS_CLUSTER_GENERAL,
-        .nodes = 1,
-        .cores = size->cores,
-        .memory_gb = size->memory_gb,
-        .gpus = size->gpus,
-        .speed = 1.0,
-      };
-      g_array_append_val (platform->clusters, cluster);
+      DmasSwfHeader header = { 0 };
+
+      if (!dmas_swf_read_header (path, &header, error))
+        return NULL;
+      nodes = header.max_procs > 0 ? header.max_procs : header.max_nodes;
+      if (nodes == 0)
+        {
+          g_set_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_VALUE,
+                       "%s: platform.from_trace: the trace has no '; MaxProcs:' or "
+                       "'; MaxNodes:' header line; give the size as platform.nodes", path);
+          return NULL;
+        }
     }
+  else if (nodes == 0 && g_strcmp0 (config->workload.generator, "batsim") == 0)
+    {
+      g_autoptr (DmasWorkload) w = dmas_batsim_read (path, &nodes, error);
+
+      if (w == NULL)
+        return NULL;
+      if (nodes == 0)
+        {
+          g_set_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_VALUE,
+                       "%s: platform.from_trace: the workload has no 'nb_res'; give the size as "
+                       "platform.nodes", path);
+          return NULL;
+        }
+    }
+  else if (nodes == 0)
+    {
+      g_set_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_VALUE,
+                   "%s: platform.from_trace needs a trace workload (generator swf or batsim)",
+                   config->source);
+      return NULL;
+    }
+  platform = dmas_platform_alloc ();
+  {
+    /* Memory 0: the trace does not say, and a job asking 0 GB fits any node. */
+    DmasCluster cluster = {
+      .name = trace_cluster_name (path != NULL ? path : "trace"),
+      .type = DMAS_CLUSTER_HPC,
+      .nodes = nodes,
+      .cores = 1,
+      .memory_gb = 0,
+      .gpus = 0,
+      .speed = 1.0,
+    };
+
+    g_array_append_val (platform->clusters, cluster);
+  }
   return platform;
 }
 
 static DmasPlatform *
 platform_new_explicit (const DmasConfig *config, GError **error)
 {
-  g_autoptr (DmasPlatform) platform = platform_alloc ();
+  g_autoptr (DmasPlatform) platform = dmas_platform_alloc ();
   guint n = config->platform.clusters != NULL ? config->platform.clusters->len : 0;
   for (guint i = 0; i < n; i++)
     {
@@ -141,17 +181,13 @@ dmas_platform_new (const DmasConfig *config, GRand *rng, GError **error)
 {
   g_autoptr (DmasPlatform) platform = NULL;
 
-  if (config->platform.preset == NULL)
+  if (config->platform.from_trace)
+    platform = platform_from_trace (config, error);
+  else if (config->platform.preset == NULL)
     platform = platform_new_explicit (config, error);
-  else if (strcmp (config->platform.preset, "seed-resilience") == 0)
-    platform = dmas_platform_new_seed_resilience (config->platform.agents, rng);
   else
-    {
-      g_set_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_UNSUPPORTED,
-                   "%s: platform preset '%s' is not supported yet (available: seed-resilience)",
-                   config->source, config->platform.preset);
-      return NULL;
-    }
+    platform = dmas_platform_new_preset (config->platform.preset, config->platform.agents, rng,
+                                         error);
   if (platform == NULL)
     return NULL;
   if (dmas_platform_size (platform) == 0)

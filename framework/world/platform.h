@@ -25,17 +25,35 @@ typedef struct {
   GArray *clusters;     /* DmasCluster, index = agent id */
 } DmasPlatform;
 
-/* Builds the platform of `config`: its explicit platform.clusters, or the preset named by
- * platform.preset with platform.agents agents.  `rng` (the engine's "platform" stream) is only
- * drawn from by presets that are random.
- * Returns: (transfer full) the platform, or NULL with error set (unknown cluster type, preset
- * not supported yet, no cluster at all). */
+/* Builds the platform of `config`: its explicit platform.clusters; one cluster sized by the
+ * trace (platform.from_trace: platform.nodes single-core nodes, or as many as the SWF
+ * header's MaxProcs, else MaxNodes, or the Batsim file's nb_res; type hpc, memory 0 = not
+ * modelled, no GPUs, speed 1, named after the trace file); or the preset named by
+ * platform.preset (see dmas_platform_new_preset).  `rng` (the engine's "platform" stream) is
+ * only drawn from by presets that are random.
+ * Returns: (transfer full) the platform, or NULL with a DMAS_CONFIG_ERROR (unknown cluster
+ * type, bad or missing preset file, trace without a size, no cluster at all). */
 DmasPlatform *dmas_platform_new (const DmasConfig *config, GRand *rng, GError **error);
 
-/* The `seed-resilience` preset: `agents` clusters of one node each, every node's size drawn
- * uniformly from the predecessor's five sizes (DESIGN §13), type general, speed 1.
- * Returns: (transfer full). */
-DmasPlatform *dmas_platform_new_seed_resilience (guint agents, GRand *rng);
+/* Loads the preset NAME from NAME.yaml in the preset directory (see dmas_platform_preset_dir):
+ *   clusters:         a fixed list of clusters (keys as platform.clusters, each with a name);
+ *                     `agents` keeps the first `agents` of them (0: all);
+ *   random_clusters:  `agents` clusters, the i-th a copy of an entry picked uniformly with
+ *                     one draw of `rng` per agent in agent order (so agent i's cluster does
+ *                     not depend on how many agents there are), named "<name>-<i>".
+ * The file may also hold `description` (text).  Errors name the file, line and column.
+ * Returns: (transfer full) or NULL with a DMAS_CONFIG_ERROR. */
+DmasPlatform *dmas_platform_new_preset (const gchar *name, guint agents, GRand *rng,
+                                        GError **error);
+
+/* The same from the preset file `path`; `name` is used in messages. */
+DmasPlatform *dmas_platform_load_preset (const gchar *path, const gchar *name, guint agents,
+                                         GRand *rng, GError **error);
+
+/* Returns: (transfer full) the directory of the preset files: DMAS_ABS_SRCDIR/configs/platforms
+ * when this process runs from the build tree, else the installed
+ * DMAS_DATADIR/configs/platforms. */
+gchar *dmas_platform_preset_dir (void);
 
 void dmas_platform_free (DmasPlatform *platform);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasPlatform, dmas_platform_free)

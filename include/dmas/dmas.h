@@ -9,6 +9,7 @@
 #include <dmas/host.h>
 #include <dmas/bidding.h>
 #include <dmas/consensus.h>
+#include <dmas/fault.h>
 #include <dmas/wire.h>
 
 #endif /* DMAS_DMAS_H */

@@ -87,6 +87,17 @@ struct DmasHostApi {
   int (*param_bool) (DmasCtx *ctx, const char *name, int *out);
   int (*param_string) (DmasCtx *ctx, const char *name, const char **out);
   int (*param_duration) (DmasCtx *ctx, const char *name, DmasTime *out);
+
+  /* fault capability (appended): only fault components may call these; every other kind
+   * gets DMAS_ESTATE.  The host logs each fault that takes effect in faults.jsonl. */
+  /* Crashes `agent` now.  Returns DMAS_OK, DMAS_ENOENT (no such agent) or DMAS_ESTATE (the
+   * agent is already down: nothing happens and nothing is logged). */
+  int (*fault_crash) (DmasCtx *ctx, DmasAgentId agent);
+  /* Restarts a crashed `agent` now.  Returns DMAS_OK, DMAS_ENOENT, or DMAS_ESTATE (the agent
+   * is up, or it failed to come back: see the run's log). */
+  int (*fault_restart) (DmasCtx *ctx, DmasAgentId agent);
+  /* Returns 1 when `agent` is up, 0 when it is down, DMAS_ENOENT or DMAS_ESTATE. */
+  int (*agent_up) (DmasCtx *ctx, DmasAgentId agent);
 };
 
 /* Convenience wrappers, so plugin code reads dmas_now (ctx) rather than ctx->api->now (ctx). */

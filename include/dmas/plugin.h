@@ -22,7 +22,7 @@ extern "C" {
 typedef enum {
   DMAS_KIND_BIDDING = 1,
   DMAS_KIND_CONSENSUS = 2,
-  DMAS_KIND_FAULT = 3, /* reserved: not supported yet by the host */
+  DMAS_KIND_FAULT = 3,
   DMAS_KIND_LLM = 4    /* reserved: not supported yet by the host */
 } DmasKind;
 
@@ -44,7 +44,8 @@ typedef struct DmasParamSpec {
   const char *doc;
 } DmasParamSpec;
 
-/* A component is a class: ops->create() makes one instance per agent. */
+/* A component is a class: ops->create() makes one instance per agent (a fault component:
+ * one per entry of the config's `faults:` list). */
 typedef struct DmasComponent {
   uint32_t struct_size;      /* sizeof (DmasComponent) as the plugin was built */
   DmasKind kind;

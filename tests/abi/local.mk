@@ -107,6 +107,12 @@ tests_abi_null_desc_la_CPPFLAGS = -I$(top_srcdir)/include
 tests_abi_null_desc_la_CFLAGS = $(plugin_cflags)
 tests_abi_null_desc_la_LDFLAGS = $(check_plugin_ldflags)
 
+check_LTLIBRARIES += tests/abi/null-arm.la
+tests_abi_null_arm_la_SOURCES = tests/abi/null-arm.c tests/abi/abi-plugin.h
+tests_abi_null_arm_la_CPPFLAGS = -I$(top_srcdir)/include
+tests_abi_null_arm_la_CFLAGS = $(plugin_cflags)
+tests_abi_null_arm_la_LDFLAGS = $(check_plugin_ldflags)
+
 check_LTLIBRARIES += tests/abi/null-op.la
 tests_abi_null_op_la_SOURCES = tests/abi/null-op.c tests/abi/abi-plugin.h
 tests_abi_null_op_la_CPPFLAGS = -I$(top_srcdir)/include

@@ -22,3 +22,18 @@ tests_plugins_test_auction_LDADD = $(plugin_test_ldadd)
 # The tests dlopen() these modules: building a test builds its module too.
 EXTRA_tests_plugins_test_heuristic_DEPENDENCIES = plugins/bidding/heuristic.la
 EXTRA_tests_plugins_test_auction_DEPENDENCIES = plugins/consensus/auction.la
+
+# supercomputer, wrench, least-loaded, random: one program, hand-computed scores per formula.
+check_PROGRAMS += tests/plugins/test-bidders
+TESTS += tests/plugins/test-bidders
+tests_plugins_test_bidders_SOURCES = tests/plugins/test-bidders.c
+tests_plugins_test_bidders_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_bidders_DEPENDENCIES = plugins/bidding/supercomputer.la \
+	plugins/bidding/wrench.la plugins/bidding/least-loaded.la plugins/bidding/random.la
+
+# fault/crash against the mock host's fault calls.
+check_PROGRAMS += tests/plugins/test-crash
+TESTS += tests/plugins/test-crash
+tests_plugins_test_crash_SOURCES = tests/plugins/test-crash.c
+tests_plugins_test_crash_LDADD = $(plugin_test_ldadd) -lm
+EXTRA_tests_plugins_test_crash_DEPENDENCIES = plugins/faults/crash.la

@@ -298,6 +298,13 @@ send_many (DmasCtx *ctx, const DmasAgentId *to, guint n, uint32_t type, const vo
 {
   MockInstance *inst = instance_of (ctx);
   MockHost *host = inst->host;
+  /* As in the real host: a fault instance belongs to no agent and receives nothing. */
+  if (inst->kind == DMAS_KIND_FAULT)
+    {
+      mock_host_log_line (host, inst->agent, inst->kind, "host",
+                          "send by a fault component: refused with DMAS_ESTATE");
+      return DMAS_ESTATE;
+    }
   if (body == NULL && len > 0)
     return DMAS_EINVAL;
   for (guint i = 0; i < n; i++)
@@ -410,6 +417,57 @@ api_metric (DmasCtx *ctx, const char *name, double value)
   *sum += value;
 }
 
+/* --- the fault capability --------------------------------------------------------------- */
+
+/* DMAS_OK when a fault component asks about an existing agent. */
+static int
+fault_call_check (MockInstance *inst, DmasAgentId agent, const gchar *call)
+{
+  if (inst->kind != DMAS_KIND_FAULT)
+    {
+      g_autofree gchar *text = g_strdup_printf ("%s() refused: DMAS_ESTATE", call);
+      mock_host_log_line (inst->host, inst->agent, inst->kind, "host", text);
+      return DMAS_ESTATE;
+    }
+  return agent < inst->host->n_agents ? DMAS_OK : DMAS_ENOENT;
+}
+
+static int
+fault_toggle (DmasCtx *ctx, DmasAgentId agent, gboolean crash)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  int rc = fault_call_check (inst, agent, crash ? "fault_crash" : "fault_restart");
+  if (rc != DMAS_OK)
+    return rc;
+  if (host->down[agent] == crash)
+    return DMAS_ESTATE; /* already down / already up */
+  host->down[agent] = crash;
+  MockFault f = { .at = host->now, .crash = crash, .agent = agent };
+  g_array_append_val (host->faults, f);
+  return DMAS_OK;
+}
+
+static int
+api_fault_crash (DmasCtx *ctx, DmasAgentId agent)
+{
+  return fault_toggle (ctx, agent, TRUE);
+}
+
+static int
+api_fault_restart (DmasCtx *ctx, DmasAgentId agent)
+{
+  return fault_toggle (ctx, agent, FALSE);
+}
+
+static int
+api_agent_up (DmasCtx *ctx, DmasAgentId agent)
+{
+  MockInstance *inst = instance_of (ctx);
+  int rc = fault_call_check (inst, agent, "agent_up");
+  return rc != DMAS_OK ? rc : !inst->host->down[agent];
+}
+
 static const DmasHostApi mock_api_table = {
   .struct_size = sizeof (DmasHostApi),
   .abi_major = DMAS_ABI_MAJOR,
@@ -434,6 +492,9 @@ static const DmasHostApi mock_api_table = {
   .param_bool = api_param_bool,
   .param_string = api_param_string,
   .param_duration = api_param_duration,
+  .fault_crash = api_fault_crash,
+  .fault_restart = api_fault_restart,
+  .agent_up = api_agent_up,
 };
 
 const DmasHostApi *

@@ -33,8 +33,10 @@ typedef struct {
   const DmasComponent *component;
   DmasBiddingOps bidding;
   DmasConsensusOps consensus;
+  DmasFaultOps fault;
   GHashTable *params;       /* name → value text given by the test */
-  MockInstance **instances; /* one per agent; NULL while the kind is not running */
+  MockInstance **instances; /* one per agent (fault: one in all, [0]); NULL while the kind is
+                             * not running */
 } MockKind;
 
 typedef struct {
@@ -66,6 +68,9 @@ struct MockHost {
   GArray **bids_ready;      /* per agent, DmasBid */
   GHashTable *metrics;      /* name → gdouble*; looked up only */
   GPtrArray *log;
+
+  gboolean *down;           /* per agent: crashed (by a fault call or the test) */
+  GArray *faults;           /* MockFault, the fault calls that took effect */
 };
 
 /* mock-host-api.c: the DmasHostApi table every instance's ctx points to, and its helpers. */
@@ -76,6 +81,8 @@ void mock_host_log_line (MockHost *host, DmasAgentId agent, DmasKind kind, const
 /* Whether `text` is a valid value of a parameter of `type`. */
 gboolean mock_param_parses (DmasParamType type, const gchar *text);
 const DmasParamSpec *mock_param_spec (const DmasComponent *component, const gchar *name);
+/* Instances a running kind has: one per agent, or one in all for faults. */
+guint mock_kind_n_instances (MockHost *host, DmasKind kind);
 /* Runs the timer's free function and frees it. */
 void mock_timer_free (gpointer timer);
 void mock_message_free (gpointer message);

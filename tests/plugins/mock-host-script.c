@@ -273,3 +273,23 @@ mock_host_log_contains (MockHost *host, const gchar *needle)
       return TRUE;
   return FALSE;
 }
+
+const GArray *
+mock_host_faults (MockHost *host)
+{
+  return host->faults;
+}
+
+gboolean
+mock_host_agent_is_up (MockHost *host, DmasAgentId agent)
+{
+  g_return_val_if_fail (agent < host->n_agents, FALSE);
+  return !host->down[agent];
+}
+
+void
+mock_host_set_agent_up (MockHost *host, DmasAgentId agent, gboolean up)
+{
+  g_return_if_fail (agent < host->n_agents);
+  host->down[agent] = !up;
+}

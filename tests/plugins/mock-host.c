@@ -29,6 +29,13 @@ check_ops (const DmasComponent *c, const gchar *path, GError **error)
            && size >= DMAS_CONSENSUS_OPS_MIN_SIZE && ops->create != NULL
            && ops->destroy != NULL && ops->propose != NULL && ops->on_message != NULL;
     }
+  else if (c->kind == DMAS_KIND_FAULT)
+    {
+      const DmasFaultOps *ops = c->ops;
+      ok = c->api_major == DMAS_FAULT_API_MAJOR && c->api_minor <= DMAS_FAULT_API_MINOR
+           && size >= DMAS_FAULT_OPS_MIN_SIZE && ops->create != NULL && ops->destroy != NULL
+           && ops->arm != NULL;
+    }
   else
     {
       g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_LOAD,
@@ -112,7 +119,15 @@ mock_host_new (guint n_agents, guint64 seed)
   host->queue = g_ptr_array_new_with_free_func (mock_message_free);
   host->metrics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   host->log = g_ptr_array_new_with_free_func (g_free);
+  host->down = g_new0 (gboolean, n_agents);
+  host->faults = g_array_new (FALSE, TRUE, sizeof (MockFault));
   return host;
+}
+
+guint
+mock_kind_n_instances (MockHost *host, DmasKind kind)
+{
+  return kind == DMAS_KIND_FAULT ? 1 : host->n_agents;
 }
 
 static void
@@ -122,6 +137,8 @@ instance_destroy (MockHost *host, MockKind *k, MockInstance *inst)
     {
       if (inst->kind == DMAS_KIND_BIDDING)
         k->bidding.destroy (inst->self);
+      else if (inst->kind == DMAS_KIND_FAULT)
+        k->fault.destroy (inst->self);
       else
         k->consensus.destroy (inst->self);
     }
@@ -148,7 +165,7 @@ mock_host_stop (MockHost *host, DmasKind kind)
   MockKind *k = &host->kinds[kind];
   if (k->instances == NULL)
     return;
-  for (guint i = 0; i < host->n_agents; i++)
+  for (guint i = 0; i < mock_kind_n_instances (host, kind); i++)
     if (k->instances[i] != NULL)
       instance_destroy (host, k, k->instances[i]);
   g_clear_pointer (&k->instances, g_free);
@@ -174,6 +191,8 @@ mock_host_free (MockHost *host)
   g_free (host->bids_ready);
   g_hash_table_unref (host->metrics);
   g_ptr_array_unref (host->log);
+  g_free (host->down);
+  g_array_unref (host->faults);
   g_free (host->members);
   g_free (host);
 }
@@ -219,7 +238,7 @@ mock_host_start (MockHost *host, const DmasComponent *component, const gchar *co
 {
   g_return_val_if_fail (component != NULL, FALSE);
   DmasKind kind = component->kind;
-  if (kind != DMAS_KIND_BIDDING && kind != DMAS_KIND_CONSENSUS)
+  if (kind != DMAS_KIND_BIDDING && kind != DMAS_KIND_CONSENSUS && kind != DMAS_KIND_FAULT)
     {
       g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_STATE,
                    "component kind %d is not supported yet by the mock host", (int) kind);
@@ -236,24 +255,30 @@ mock_host_start (MockHost *host, const DmasComponent *component, const gchar *co
   k->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   memset (&k->bidding, 0, sizeof k->bidding);
   memset (&k->consensus, 0, sizeof k->consensus);
+  memset (&k->fault, 0, sizeof k->fault);
   guint32 size = *(const guint32 *) component->ops;
   if (kind == DMAS_KIND_BIDDING)
     memcpy (&k->bidding, component->ops, MIN (size, sizeof k->bidding));
+  else if (kind == DMAS_KIND_FAULT)
+    memcpy (&k->fault, component->ops, MIN (size, sizeof k->fault));
   else
     memcpy (&k->consensus, component->ops, MIN (size, sizeof k->consensus));
-  k->instances = g_new0 (MockInstance *, host->n_agents);
+  const guint n = mock_kind_n_instances (host, kind);
+  k->instances = g_new0 (MockInstance *, n);
   if (!params_load (k, params, error))
     {
       mock_host_stop (host, kind);
       return FALSE;
     }
 
-  for (guint i = 0; i < host->n_agents; i++)
+  for (guint i = 0; i < n; i++)
     {
       MockInstance *inst = g_new0 (MockInstance, 1);
-      guint32 seed[4] = { (guint32) host->seed, (guint32) (host->seed >> 32), i, kind };
+      /* A fault instance belongs to no agent. */
+      const DmasAgentId agent = kind == DMAS_KIND_FAULT ? DMAS_AGENT_NONE : host->members[i];
+      guint32 seed[4] = { (guint32) host->seed, (guint32) (host->seed >> 32), agent, kind };
       inst->host = host;
-      inst->agent = host->members[i];
+      inst->agent = agent;
       inst->kind = kind;
       inst->ctx.base.api = mock_host_api ();
       inst->ctx.instance = inst;
@@ -262,12 +287,18 @@ mock_host_start (MockHost *host, const DmasComponent *component, const gchar *co
 
       DmasError err = { 0, "" };
       inst->self = kind == DMAS_KIND_BIDDING ? k->bidding.create (&inst->ctx.base, &err)
+                   : kind == DMAS_KIND_FAULT ? k->fault.create (&inst->ctx.base, &err)
                                              : k->consensus.create (&inst->ctx.base, &err);
       if (inst->self == NULL)
         {
-          g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
-                       "%s: create() failed on agent %u (status %d): %s", component->name, i,
-                       err.code, err.message);
+          if (kind == DMAS_KIND_FAULT)
+            g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
+                         "%s: create() failed (status %d): %s", component->name, err.code,
+                         err.message);
+          else
+            g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
+                         "%s: create() failed on agent %u (status %d): %s", component->name, i,
+                         err.code, err.message);
           mock_host_stop (host, kind);
           return FALSE;
         }
@@ -278,8 +309,11 @@ mock_host_start (MockHost *host, const DmasComponent *component, const gchar *co
 gpointer
 mock_host_instance (MockHost *host, DmasAgentId agent, DmasKind kind)
 {
-  g_return_val_if_fail (agent < host->n_agents && kind > 0 && kind < MOCK_N_KINDS, NULL);
+  g_return_val_if_fail (kind > 0 && kind < MOCK_N_KINDS, NULL);
   MockKind *k = &host->kinds[kind];
+  if (kind == DMAS_KIND_FAULT)
+    return k->instances != NULL ? k->instances[0]->self : NULL;
+  g_return_val_if_fail (agent < host->n_agents, NULL);
   return k->instances != NULL ? k->instances[agent]->self : NULL;
 }
 
@@ -343,4 +377,14 @@ mock_host_agent_status (MockHost *host, DmasAgentId agent, DmasAgentId about,
     return FALSE;
   ops->agent_status (inst->self, &inst->ctx.base, about, suspected ? 1 : 0);
   return TRUE;
+}
+
+int
+mock_host_arm (MockHost *host, DmasError *err)
+{
+  MockKind *k = &host->kinds[DMAS_KIND_FAULT];
+  if (k->instances == NULL)
+    g_error ("mock host: no fault instance to arm");
+  MockInstance *inst = k->instances[0];
+  return k->fault.arm (inst->self, &inst->ctx.base, err);
 }

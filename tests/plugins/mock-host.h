@@ -47,6 +47,13 @@ typedef struct {
   DmasTime at;
 } MockDecision;
 
+/* One fault call that took effect: a fault component crashed or restarted an agent. */
+typedef struct {
+  DmasTime at;
+  gboolean crash;    /* TRUE: fault_crash; FALSE: fault_restart */
+  DmasAgentId agent;
+} MockFault;
+
 /* Errors of mock_component_load() and mock_host_start(). */
 #define MOCK_HOST_ERROR (g_quark_from_static_string ("mock-host-error"))
 typedef enum {
@@ -78,7 +85,9 @@ MockHost *mock_host_new (guint n_agents, guint64 seed);
 void mock_host_free (MockHost *host);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockHost, mock_host_free)
 
-/* Creates one instance of `component` on every agent, in id order.  `params` (nullable,
+/* Creates one instance of `component` on every agent, in id order (a fault component: one
+ * instance in all, as the real host makes one per `faults:` entry; its self_id() is
+ * DMAS_AGENT_NONE and mock_host_instance() finds it under any agent id).  `params` (nullable,
  * NULL-terminated) are "key=value" strings; unknown keys and values that do not parse as the
  * declared type are errors, as in the real host.  Returns FALSE with error set if a kind is
  * already running, a parameter is bad, or a create() fails (instances made so far are
@@ -107,6 +116,9 @@ int mock_host_propose (MockHost *host, DmasAgentId agent, const DmasSlot *slot,
 /* Calls agent_status() on `agent` if the component has it; returns FALSE if not. */
 gboolean mock_host_agent_status (MockHost *host, DmasAgentId agent, DmasAgentId about,
                                  gboolean suspected);
+
+/* Calls the fault instance's arm() (the real host does it at time 0, right after create). */
+int mock_host_arm (MockHost *host, DmasError *err);
 
 /* --- clock and timers ----------------------------------------------------------------- */
 
@@ -168,6 +180,14 @@ const MockDecision *mock_host_decision (MockHost *host, DmasAgentId agent, DmasJ
 const GArray *mock_host_bids_ready (MockHost *host, DmasAgentId agent);
 /* Returns: the sum of every metric(name, value) so far (0 when never reported). */
 gdouble mock_host_metric (MockHost *host, const gchar *name);
+/* Returns: (transfer none) MockFault array: the fault calls that took effect, in call order.
+ * fault_crash of an agent that is down and fault_restart of one that is up answer
+ * DMAS_ESTATE and are not recorded; calls by other kinds answer DMAS_ESTATE and are logged. */
+const GArray *mock_host_faults (MockHost *host);
+/* Whether `agent` is up (every agent starts up). */
+gboolean mock_host_agent_is_up (MockHost *host, DmasAgentId agent);
+/* Sets an agent up or down behind the plugins' back (another cause), unrecorded. */
+void mock_host_set_agent_up (MockHost *host, DmasAgentId agent, gboolean up);
 /* Returns: (transfer none) the log lines, "t=<ns> agent=<id> <kind> <level>: <message>". */
 const GPtrArray *mock_host_log (MockHost *host);
 gboolean mock_host_log_contains (MockHost *host, const gchar *needle);

@@ -192,7 +192,7 @@ test_tiny_start_times (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) starts = jobs_column (f->tmpdir, "starting_time");
   g_autoptr (GPtrArray) where = jobs_column (f->tmpdir, "allocated_resources");
   g_autoptr (GPtrArray) state = jobs_column (f->tmpdir, "final_state");
-  const gdouble expected[] = { 0.003, 25.003, 50.003 };
+  const gdouble expected[] = { 0.004, 25.004, 50.004 };
   g_assert_cmpuint (ids->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     {

@@ -462,15 +462,26 @@ test_defaults (void)
   g_assert_cmpstr (c->workload.generator, ==, "poisson");
   g_assert_cmpuint (c->workload.jobs, ==, 50);
   g_assert_cmpuint (c->workload.span, ==, c->horizon);
-  g_assert_cmpuint (c->workload.runtime_min, ==, 10 * DMAS_S);
-  g_assert_cmpuint (c->workload.runtime_max, ==, 120 * DMAS_S);
+  /* The predecessor's job mix (see test-workload.c for the distributions themselves). */
+  g_assert_cmpint (c->workload.runtime.kind, ==, DMAS_DIST_UNIFORM);
+  g_assert_cmpfloat (c->workload.runtime.min, ==, 1.0 * DMAS_S);
+  g_assert_cmpfloat (c->workload.runtime.max, ==, 20.0 * DMAS_S);
   g_assert_cmpfloat (c->workload.walltime_factor, ==, 1.5);
-  g_assert_cmpuint (c->workload.cores_min, ==, 1);
-  g_assert_cmpuint (c->workload.cores_max, ==, 8);
-  g_assert_cmpfloat (c->workload.memory_gb_min, ==, 1.0);
-  g_assert_cmpfloat (c->workload.memory_gb_max, ==, 16.0);
-  g_assert_cmpfloat (c->workload.gpu_fraction, ==, 0.2);
-  g_assert_cmpuint (c->workload.gpus_max, ==, 2);
+  g_assert_cmpint (c->workload.nodes.kind, ==, DMAS_DIST_CONSTANT);
+  g_assert_cmpfloat (c->workload.nodes.value, ==, 1.0);
+  g_assert_cmpint (c->workload.cores.kind, ==, DMAS_DIST_CHOICE);
+  g_assert_cmpuint (c->workload.cores.n_values, ==, 5);
+  g_assert_cmpfloat (c->workload.cores.values[4], ==, 16.0);
+  g_assert_null (c->workload.cores.weights);
+  g_assert_cmpint (c->workload.memory_gb.kind, ==, DMAS_DIST_CHOICE);
+  g_assert_cmpuint (c->workload.memory_gb.n_values, ==, 6);
+  g_assert_cmpfloat (c->workload.memory_gb.values[5], ==, 32.0);
+  g_assert_cmpfloat (c->workload.gpus.fraction, ==, 0.2);
+  g_assert_cmpint (c->workload.gpus.kind, ==, DMAS_DIST_CONSTANT);
+  g_assert_cmpfloat (c->workload.gpus.value, ==, 1.0);
+  g_assert_true (c->workload.types_by_gpus);
+  g_assert_false (c->platform.from_trace);
+  g_assert_null (c->workload.path);
   g_assert_cmpuint (c->network.latency, ==, DMAS_MS);
   g_assert_cmpstr (c->scheduling.mode, ==, "distributed");
   g_assert_cmpstr (c->scheduling.bidding, ==, "heuristic");
@@ -550,9 +561,9 @@ test_validation_messages (void)
       "'workload: {jobs: ...}'" },
     { "platform: {clusters: [{speed: 0}]}\n",
       "t.yaml:1:31: platform.clusters[0].speed: '0' is out of range; expected a number > 0" },
-    { "workload: {gpu_fraction: 1.5}\n",
-      "t.yaml:1:26: workload.gpu_fraction: '1.5' is out of range; expected a number between 0 "
-      "and 1" },
+    { "workload: {gpus: {fraction: 1.5, dist: constant, value: 1}}\n",
+      "t.yaml:1:29: workload.gpus.fraction: expected a number between 0 and 1 (the share of "
+      "jobs that want any), found '1.5'" },
     { "seed: \"abc\"\n", "t.yaml:1:7: seed: expected an integer >= 0 (e.g. 'seed: 1'), found "
                          "the quoted string 'abc'" },
     { "drain: 'true'\n", "t.yaml:1:8: drain: expected true or false, found the quoted string "
@@ -560,12 +571,13 @@ test_validation_messages (void)
     { "horizon: 0s\n", "t.yaml:1:10: horizon: '0s' is out of range; expected a duration > 0s" },
     { "horizon: [1h]\n", "t.yaml:1:10: horizon: expected a duration > 0s (e.g. 'horizon: 1h'), "
                          "found a list" },
-    { "workload: {runtime_min: 5m}\n",
-      "t.yaml:1:25: workload.runtime_min (5m) is greater than workload.runtime_max (2m); make "
-      "runtime_min <= runtime_max" },
-    { "workload: {memory_gb_max: 0.5}\n",
-      "t.yaml:1:27: workload.memory_gb_min (1.0) is greater than workload.memory_gb_max (0.5); "
-      "make memory_gb_min <= memory_gb_max" },
+    { "workload: {runtime: {dist: uniform, min: 5m, max: 2m}}\n",
+      "t.yaml:1:42: workload.runtime: min (5m) is greater than max (2m); make min <= max" },
+    { "workload: {memory_gb: {dist: exponential, mean: -2}}\n",
+      "t.yaml:1:49: workload.memory_gb.mean: '-2' is out of range; expected a number > 0" },
+    { "workload: {runtime: {dist: constant, value: 10}}\n",
+      "t.yaml:1:45: workload.runtime.value: '10' has no unit; add a unit, e.g. '10s' (units: "
+      "ns, us, ms, s, m, h or d)" },
     { "params: {auction: {a: 1}, consensus/auction: {b: 2}}\n",
       "t.yaml:1:27: params: 'auction' and 'consensus/auction' name the same component; merge "
       "them into one" },
@@ -573,17 +585,15 @@ test_validation_messages (void)
       "t.yaml:1:18: plugin_path: expected a directory, found the quoted string ''" },
     { "plugin_path: {a: b}\n",
       "t.yaml:1:14: plugin_path: expected a directory or a list of directories, found a map" },
-    { "network: {jitter: 1ms}\n",
-      "t.yaml:1:11: 'network.jitter' (random extra delay per message) is not supported yet; "
-      "remove it" },
     { "repetitions: 5\n",
       "t.yaml:1:1: 'repetitions' (repeated runs with derived seeds) is not supported yet; "
       "remove it" },
-    { "platform: {preset: amsc}\n",
-      "t.yaml:1:20: platform.preset: 'amsc' is not supported yet; use 'seed-resilience'" },
+    { "platform: {preset: amsc, nodes: 4}\n",
+      "t.yaml:1:26: platform.nodes sizes the cluster of 'from_trace: true'; without "
+      "from_trace, give the nodes of each cluster in 'clusters'" },
     { "workload: {generator: gaussian}\n",
-      "t.yaml:1:23: workload.generator: expected one of: constant, burst, poisson, uniform "
-      "(e.g. 'generator: poisson'), found 'gaussian'" },
+      "t.yaml:1:23: workload.generator: expected one of: constant, burst, poisson, uniform, "
+      "swf, batsim (e.g. 'generator: poisson'), found 'gaussian'" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -606,8 +616,9 @@ test_sets_on_config (void)
   /* "preset=" with an empty value is still a given key: it conflicts with the clusters. */
   message = load_error ("seed: 1\n", sets);
   g_assert_cmpstr (message, ==, "<command line>:1:17: platform.preset: no value given; write "
-                                "one of: seed-resilience (e.g. 'preset: seed-resilience') or "
-                                "remove the key to use the default");
+                                "one of: seed-resilience, seed-demo, supercomputers, amsc (e.g. "
+                                "'preset: seed-resilience') or remove the key to use the "
+                                "default");
   c = load ("seed: 1\n", (const gchar *const[]){ sets[0], sets[1], sets[2], NULL });
   g_assert_cmpstr (c->scheduling.consensus, ==, "raft");
   g_assert_cmpuint (c->workload.jobs, ==, 100);
@@ -631,7 +642,9 @@ test_resolved_round_trip (void)
     "  clusters:\n"
     "    - {name: 'yes', nodes: 3, cores: 16, memory_gb: 64.25, gpus: 2, type: hybrid}\n"
     "    - {speed: 0.1}\n"
-    "workload: {generator: burst, jobs: 7, span: 3600s, gpu_fraction: 0, gpus_max: 0}\n"
+    "workload: {generator: burst, jobs: 7, span: 3600s, gpus: 0, types: {ai: 1, hpc: 3},\n"
+    "           runtime: {dist: lognormal, median: 30s, p95: 5m, max: 1h},\n"
+    "           cores: {dist: choice, values: [1, 4], weights: [3, 1]}}\n"
     "network: {latency: 250us}\n"
     "scheduling: {consensus: raft}\n"
     "params:\n"
@@ -660,6 +673,20 @@ test_resolved_round_trip (void)
   g_assert_cmpuint (back->workload.span, ==, 3600 * DMAS_S);
   g_assert_cmpuint (back->network.latency, ==, 250 * DMAS_US);
   g_assert_cmpstr (back->workload.generator, ==, "burst");
+  g_assert_cmpint (back->workload.runtime.kind, ==, DMAS_DIST_LOGNORMAL);
+  g_assert_cmpfloat (back->workload.runtime.median, ==, 30.0 * DMAS_S);
+  g_assert_cmpfloat (back->workload.runtime.p95, ==, 300.0 * DMAS_S);
+  g_assert_cmpfloat (back->workload.runtime.max, ==, 3600.0 * DMAS_S);
+  g_assert_cmpfloat (back->workload.cores.weights[0], ==, 3.0);
+  g_assert_cmpfloat (back->workload.gpus.fraction, ==, 0.0); /* "gpus: 0": none */
+  g_assert_cmpfloat (back->workload.gpus.value, ==, 0.0);
+  g_assert_false (back->workload.types_by_gpus);
+  g_assert_cmpfloat (back->workload.type_weights[DMAS_JOB_HPC], ==, 3.0);
+  g_assert_cmpfloat (back->workload.type_weights[DMAS_JOB_AI], ==, 1.0);
+  /* Job types in type order, whatever the user's order: the draw walks them in that order. */
+  g_assert_true (strstr (yaml, "  types:\n    hpc: 3.0\n    ai: 1.0\n") != NULL);
+  g_assert_true (strstr (yaml, "  runtime:\n    dist: lognormal\n    median: 30s\n    p95: 5m\n"
+                               "    max: 1h\n") != NULL);
   /* Stable, canonical text: durations formatted, a quoted name kept quoted. */
   g_assert_true (strstr (yaml, "horizon: 90m\n") != NULL);
   g_assert_true (strstr (yaml, "span: 1h\n") != NULL);

@@ -35,7 +35,7 @@ on_finished (gpointer user_data, const DmasJob *job, DmasTime start, DmasTime en
   log->n_finished++;
 }
 
-static const DmasLocalQueueHooks hooks = { on_started, on_finished };
+static const DmasLocalQueueHooks hooks = { on_started, on_finished, NULL };
 
 typedef struct {
   DmasLocalQueue *queue;
@@ -165,14 +165,17 @@ test_too_big_and_policies (void)
   g_assert_cmpuint (log.n_finished, ==, 0);
 
   DmasLocalPolicy policy;
-  g_assert_true (dmas_local_policy_from_string ("fcfs", &policy, NULL));
-  g_assert_cmpint (policy, ==, DMAS_LOCAL_FCFS);
-  g_assert_false (dmas_local_policy_from_string ("easy", &policy, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "not supported yet"));
-  g_clear_error (&error);
+  const gchar *const names[] = { "fcfs", "easy", "conservative" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (dmas_local_policy_from_string (names[i], &policy, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (policy, ==, (DmasLocalPolicy) i);
+      g_assert_cmpstr (dmas_local_policy_to_string (policy), ==, names[i]);
+    }
   g_assert_false (dmas_local_policy_from_string ("lifo", &policy, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "available: fcfs, easy, conservative"));
 }
 
 int

@@ -344,8 +344,8 @@ test_lookup_errors (Fixture *fx, gconstpointer data)
                                    "component 'zeta')");
   g_clear_error (&error);
 
-  g_assert_null (dmas_registry_lookup (registry, DMAS_KIND_FAULT, "crash", &error));
-  assert_contains (error->message, "no fault component 'crash' found: kind 'fault' is not "
+  g_assert_null (dmas_registry_lookup (registry, DMAS_KIND_LLM, "chat", &error));
+  assert_contains (error->message, "no llm component 'chat' found: kind 'llm' is not "
                                    "supported yet by this host");
 }
 

@@ -207,10 +207,10 @@ setup_init (Setup *s, guint jobs, guint cores)
   c->platform.clusters = s->clusters;
   c->workload.generator = (gchar *) "constant";
   c->workload.jobs = jobs;
-  c->workload.runtime_min = c->workload.runtime_max = 25 * DMAS_S;
+  c->workload.runtime = dmas_dist_constant (25 * DMAS_S);
   c->workload.walltime_factor = 1.0;
-  c->workload.cores_min = c->workload.cores_max = cores;
-  c->workload.memory_gb_min = c->workload.memory_gb_max = 1.0;
+  c->workload.cores = dmas_dist_constant (cores);
+  c->workload.memory_gb = dmas_dist_constant (1.0);
   c->network.latency = DMAS_MS;
   c->scheduling.mode = (gchar *) "distributed";
   c->scheduling.local_policy = (gchar *) "fcfs";
@@ -236,13 +236,16 @@ sim_new (const Setup *s, DmasNode *bid_params, DmasNode *cons_params)
   return sim;
 }
 
-/* Hand computation (L = 1 ms).  Every agent sends its bid to the other when it proposes and
- * decides once it holds both bids.  b is the tighter fit and wins every job.
- *   job 1 (home a, submitted 0): a proposes at 0, its bid reaches b at L; b learns of the job
- *     at L too, so b decides at 1 ms and starts the job at once (a decides at 2 ms).
- *   job 2 (home b, 10 s): a learns at 10.001 s, its bid reaches b at 10.002 s: b decides;
- *     the job waits for job 1 to end at 25.001 s.
- *   job 3 (home a, 20 s): b decides at 20.001 s, starts when job 2 ends at 50.001 s. */
+/* Hand computation (L = 1 ms).  The client's submission reaches the home agent at t + L
+ * (agents/client.h), which acknowledges and announces it then.  Every agent sends its bid to
+ * the other when it proposes and decides once it holds both bids.  b is the tighter fit and
+ * wins every job.
+ *   job 1 (home a, submitted 0): a accepts and proposes at 1 ms, its bid reaches b at 2 ms;
+ *     b learns of the job at 2 ms too, so b decides at 2 ms (1 ms after the home accepted)
+ *     and starts the job at once (a decides at 3 ms).
+ *   job 2 (home b, 10 s): b accepts at 10.001 s, a learns at 10.002 s, its bid reaches b at
+ *     10.003 s: b decides (2 ms after accepting); the job waits for job 1 to end at 25.002 s.
+ *   job 3 (home a, 20 s): b decides at 20.002 s, starts when job 2 ends at 50.002 s. */
 static void
 test_all_to_all_start_times (void)
 {
@@ -254,7 +257,8 @@ test_all_to_all_start_times (void)
   g_assert_null (diagnosis);
 
   const DmasMetrics *m = dmas_sim_metrics (sim);
-  const DmasTime starts[] = { DMAS_MS, 25 * DMAS_S + DMAS_MS, 50 * DMAS_S + DMAS_MS };
+  const DmasTime starts[] = { 2 * DMAS_MS, 25 * DMAS_S + 2 * DMAS_MS,
+                               50 * DMAS_S + 2 * DMAS_MS };
   const DmasTime latency[] = { DMAS_MS, 2 * DMAS_MS, DMAS_MS };
   for (guint i = 0; i < 3; i++)
     {
@@ -262,23 +266,26 @@ test_all_to_all_start_times (void)
       g_assert_cmpuint (m->jobs[i].agent, ==, 1);
       g_assert_cmpuint (m->jobs[i].start, ==, starts[i]);
       g_assert_cmpuint (m->jobs[i].end, ==, starts[i] + 25 * DMAS_S);
-      g_assert_cmpuint (m->jobs[i].decided, ==, m->jobs[i].submit + latency[i]);
+      g_assert_cmpuint (m->jobs[i].accepted, ==, m->jobs[i].submit + DMAS_MS);
+      g_assert_cmpuint (m->jobs[i].decided, ==, m->jobs[i].accepted + latency[i]);
       g_assert_cmpuint (g_array_index (m->decision_latency, DmasTime, i), ==, latency[i]);
     }
   g_assert_cmpuint (m->decisions, ==, 3);
   g_assert_cmpuint (m->safety_violations, ==, 0);
   g_assert_cmpuint (m->duplicate_executions, ==, 0);
-  /* Each job: one bid each way; one announcement and one completion on the host channel. */
+  /* Each job: one bid each way; its submission and acknowledgement, one announcement and
+   * one completion on the host channel. */
   g_assert_cmpuint (m->traffic[DMAS_KIND_CONSENSUS].messages, ==, 6);
-  g_assert_cmpuint (m->traffic[DMAS_NET_HOST].messages, ==, 6);
-  g_assert_cmpuint (m->run_end, ==, 75 * DMAS_S + 2 * DMAS_MS); /* the last FINISH arrives */
+  g_assert_cmpuint (m->traffic[DMAS_NET_HOST].messages, ==, 12);
+  g_assert_cmpuint (m->submission_retries, ==, 0);
+  g_assert_cmpuint (m->run_end, ==, 75 * DMAS_S + 3 * DMAS_MS); /* the last FINISH arrives */
   g_array_unref (s.clusters);
 }
 
-/* A bidder answering 5 ms late.  Job 1 (home a): a's bid is ready at 5 ms and reaches b at
- * 6 ms, when b's own bid (announced at 1 ms) is ready too: b, the winner, decides and starts
- * at 6 ms.  Job 2 (home b): a learns at 10.001 s, its bid is ready at 10.006 s and reaches b
- * at 10.007 s. */
+/* A bidder answering 5 ms late.  Job 1 (home a, which accepts it at 1 ms): a's bid is ready
+ * at 6 ms and reaches b at 7 ms, when b's own bid (announced at 2 ms) is ready too: b, the
+ * winner, decides and starts at 7 ms.  Job 2 (home b, accepted at 10.001 s): a learns at
+ * 10.002 s, its bid is ready at 10.007 s and reaches b at 10.008 s. */
 static void
 test_pending_bids (void)
 {
@@ -287,8 +294,8 @@ test_pending_bids (void)
   g_autoptr (DmasSim) sim = sim_new (&s, params ("delay", "5ms"), params (NULL, NULL));
   g_assert_cmpint (dmas_sim_run (sim, 0.0, FALSE, NULL), ==, DMAS_RUN_COMPLETE);
   const DmasMetrics *m = dmas_sim_metrics (sim);
-  g_assert_cmpuint (m->jobs[0].start, ==, 6 * DMAS_MS);
-  g_assert_cmpuint (m->jobs[1].decided, ==, 10 * DMAS_S + 7 * DMAS_MS);
+  g_assert_cmpuint (m->jobs[0].start, ==, 7 * DMAS_MS);
+  g_assert_cmpuint (m->jobs[1].decided, ==, 10 * DMAS_S + 8 * DMAS_MS);
   g_assert_cmpint (m->jobs[2].state, ==, DMAS_JOB_COMPLETED);
   g_array_unref (s.clusters);
 }
@@ -313,7 +320,8 @@ test_deadlock_diagnosis (void)
   g_array_unref (s.clusters);
 }
 
-/* 64 cores fit no cluster: rejected at submission, never announced, never decided. */
+/* 64 cores fit no cluster: rejected at submission (acknowledged), never announced, never
+ * decided. */
 static void
 test_rejected_at_submission (void)
 {
@@ -328,7 +336,7 @@ test_rejected_at_submission (void)
       g_assert_nonnull (strstr (m->jobs[i].reason, "no cluster fits"));
     }
   g_assert_cmpuint (m->decisions, ==, 0);
-  g_assert_cmpuint (m->traffic[DMAS_NET_HOST].messages, ==, 0);
+  g_assert_cmpuint (m->traffic[DMAS_NET_HOST].messages, ==, 6); /* 3 submissions, 3 acks */
   g_array_unref (s.clusters);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests of the synthetic workload: each arrival pattern's formula, sizes, ids, homes. */
+/* Unit tests of the synthetic workload: arrival patterns, sizes from distributions, pairing. */
 #include "config.h"
 
 #include <math.h>
@@ -9,7 +9,7 @@
 
 #include "world/workload.h"
 
-/* A config with only the keys the generator reads. */
+/* A config with only the keys the generator reads (sizes as the foundation drew them). */
 static void
 config_init (DmasConfig *config, const gchar *generator, guint jobs, DmasTime span)
 {
@@ -19,15 +19,15 @@ config_init (DmasConfig *config, const gchar *generator, guint jobs, DmasTime sp
   config->workload.generator = (gchar *) generator;
   config->workload.jobs = jobs;
   config->workload.span = span;
-  config->workload.runtime_min = 10 * DMAS_S;
-  config->workload.runtime_max = 100 * DMAS_S;
+  config->workload.nodes = dmas_dist_constant (1);
+  config->workload.runtime = (DmasDist){ .kind = DMAS_DIST_UNIFORM, .min = 10.0 * DMAS_S,
+                                         .max = 100.0 * DMAS_S };
   config->workload.walltime_factor = 1.5;
-  config->workload.cores_min = 1;
-  config->workload.cores_max = 8;
-  config->workload.memory_gb_min = 1.0;
-  config->workload.memory_gb_max = 16.0;
-  config->workload.gpu_fraction = 0.25;
-  config->workload.gpus_max = 2;
+  config->workload.cores = (DmasDist){ .kind = DMAS_DIST_UNIFORM, .min = 1, .max = 8 };
+  config->workload.memory_gb = (DmasDist){ .kind = DMAS_DIST_UNIFORM, .min = 1, .max = 16 };
+  config->workload.gpus = (DmasDist){ .kind = DMAS_DIST_UNIFORM, .min = 1, .max = 2,
+                                      .fraction = 0.25 };
+  config->workload.types_by_gpus = TRUE;
 }
 
 static DmasWorkload *
@@ -65,6 +65,10 @@ test_constant (void)
   for (guint i = 0; i < 7; i++)
     g_assert_cmpuint (w->jobs[i].submit, ==, i * span / 7);
   assert_ids_and_homes (w, 3);
+  g_assert_null (w->source_ids);
+  g_assert_null (dmas_workload_source_id (w, 1));
+  g_assert_cmpuint (dmas_workload_stats (w)->jobs, ==, 7);
+  g_assert_cmpuint (dmas_workload_stats (w)->records, ==, 0);
 
   /* Exact even where i·T overflows 64 bits: T = 100 days + 7 ns, N = 10^4. */
   const guint64 t = 100 * 86400 * DMAS_S + 7, n = 10000;
@@ -146,14 +150,18 @@ test_sizes (void)
 {
   DmasConfig config;
   config_init (&config, "uniform", 2000, 3600 * DMAS_S);
-  config.workload.runtime_min = 1500 * DMAS_US; /* first whole ms: 2 ms */
-  config.workload.runtime_max = 4 * DMAS_MS;
+  config.workload.runtime.min = 1500.0 * DMAS_US; /* first whole ms: 2 ms */
+  config.workload.runtime.max = 4.0 * DMAS_MS;
+  config.workload.nodes = (DmasDist){ .kind = DMAS_DIST_CHOICE, .n_values = 2,
+                                      .values = (gdouble[]){ 1, 4 },
+                                      .weights = (gdouble[]){ 3, 1 } };
   g_autoptr (DmasWorkload) w = generate (&config, 2, g_test_rand_int ());
-  guint cores_seen[9] = { 0 }, with_gpus = 0;
+  guint cores_seen[9] = { 0 }, with_gpus = 0, four_nodes = 0;
   for (guint i = 0; i < w->n_jobs; i++)
     {
       const DmasJob *job = &w->jobs[i];
-      g_assert_cmpuint (job->nodes, ==, 1);
+      g_assert_true (job->nodes == 1 || job->nodes == 4);
+      four_nodes += job->nodes == 4;
       g_assert_cmpuint (job->cores, >=, 1);
       g_assert_cmpuint (job->cores, <=, 8);
       cores_seen[job->cores]++;
@@ -169,13 +177,87 @@ test_sizes (void)
     }
   for (guint c = 1; c <= 8; c++)
     g_assert_cmpuint (cores_seen[c], >, 0);
-  /* 25 % of 2000 = 500, se 19: far inside [300, 700]. */
+  /* 25 % of 2000 = 500, se 19: far inside [300, 700]; a quarter with 4 nodes likewise. */
   g_assert_cmpuint (with_gpus, >, 300);
   g_assert_cmpuint (with_gpus, <, 700);
+  g_assert_cmpuint (four_nodes, >, 300);
+  g_assert_cmpuint (four_nodes, <, 700);
 }
 
-/* Fixed draws per job: the same seed gives the same jobs, and changing gpu_fraction or the
- * arrival pattern leaves every job's runtime and cores where they were. */
+/* The exact meaning of tests/scenarios/tiny-2x3.yaml: constants give exactly those values. */
+static void
+test_constants (void)
+{
+  DmasConfig config;
+  config_init (&config, "constant", 3, 30 * DMAS_S);
+  config.workload.runtime = dmas_dist_constant (25.0 * DMAS_S);
+  config.workload.cores = dmas_dist_constant (4);
+  config.workload.memory_gb = dmas_dist_constant (8);
+  config.workload.gpus = dmas_dist_constant (0);
+  g_autoptr (DmasWorkload) w = generate (&config, 2, g_test_rand_int ());
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (w->jobs[i].submit, ==, i * 10 * DMAS_S);
+      g_assert_cmpuint (w->jobs[i].nodes, ==, 1);
+      g_assert_cmpuint (w->jobs[i].cores, ==, 4);
+      g_assert_cmpfloat (w->jobs[i].memory_gb, ==, 8.0);
+      g_assert_cmpuint (w->jobs[i].gpus, ==, 0);
+      g_assert_cmpuint (w->jobs[i].runtime, ==, 25 * DMAS_S);
+      g_assert_cmpuint (w->jobs[i].walltime, ==, 37500 * DMAS_MS);
+      g_assert_cmpint (w->jobs[i].type, ==, DMAS_JOB_HPC);
+    }
+}
+
+static void
+test_types (void)
+{
+  DmasConfig config;
+  config_init (&config, "uniform", 4000, 3600 * DMAS_S);
+  config.workload.types_by_gpus = FALSE;
+  config.workload.type_weights[DMAS_JOB_HPC] = 3;
+  config.workload.type_weights[DMAS_JOB_STORAGE] = 1;
+  g_autoptr (DmasWorkload) w = generate (&config, 1, g_test_rand_int ());
+  guint hpc = 0, storage = 0;
+  for (guint i = 0; i < w->n_jobs; i++)
+    {
+      hpc += w->jobs[i].type == DMAS_JOB_HPC;
+      storage += w->jobs[i].type == DMAS_JOB_STORAGE;
+    }
+  g_assert_cmpuint (hpc + storage, ==, 4000);
+  /* 75 % of 4000 = 3000, se 27. */
+  g_assert_cmpuint (hpc, >, 2800);
+  g_assert_cmpuint (hpc, <, 3200);
+}
+
+/* Exactly 13 uniforms per job, whatever the distributions: after generating N jobs, the
+ * stream stands where a fresh one stands after 13·N draws. */
+static void
+test_draw_count (void)
+{
+  static const DmasDist dists[] = {
+    { .kind = DMAS_DIST_CONSTANT, .value = 2 },
+    { .kind = DMAS_DIST_EXPONENTIAL, .mean = 3 },
+    { .kind = DMAS_DIST_LOGNORMAL, .median = 2, .p95 = 9 },
+  };
+  const guint32 seed = g_test_rand_int ();
+  for (gsize d = 0; d < G_N_ELEMENTS (dists); d++)
+    {
+      DmasConfig config;
+      config_init (&config, "poisson", 37, 3600 * DMAS_S);
+      config.workload.cores = dists[d];
+      g_autoptr (GRand) used = g_rand_new_with_seed (seed);
+      g_autoptr (GRand) fresh = g_rand_new_with_seed (seed);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (DmasWorkload) w = dmas_workload_generate (&config, 1, used, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < 37 * DMAS_WORKLOAD_DRAWS_PER_JOB; i++)
+        g_rand_double (fresh);
+      g_assert_cmpfloat (g_rand_double (used), ==, g_rand_double (fresh));
+    }
+}
+
+/* Fixed draws per job: the same seed gives the same jobs, and changing the GPU fraction, one
+ * attribute's distribution or the arrival pattern leaves the other attributes where they were. */
 static void
 test_reproducible_and_paired (void)
 {
@@ -186,13 +268,21 @@ test_reproducible_and_paired (void)
   g_autoptr (DmasWorkload) b = generate (&config, 3, seed);
   g_assert_cmpmem (a->jobs, a->n_jobs * sizeof (DmasJob), b->jobs, b->n_jobs * sizeof (DmasJob));
 
-  config.workload.gpu_fraction = 0.0;
+  config.workload.gpus.fraction = 0.0;
   g_autoptr (DmasWorkload) c = generate (&config, 3, seed);
   for (guint i = 0; i < 300; i++)
     {
       g_assert_cmpuint (c->jobs[i].gpus, ==, 0);
       g_assert_cmpuint (c->jobs[i].runtime, ==, a->jobs[i].runtime);
       g_assert_cmpuint (c->jobs[i].cores, ==, a->jobs[i].cores);
+    }
+
+  config.workload.cores = (DmasDist){ .kind = DMAS_DIST_LOGNORMAL, .median = 4, .p95 = 32 };
+  g_autoptr (DmasWorkload) e = generate (&config, 3, seed);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_assert_cmpuint (e->jobs[i].runtime, ==, a->jobs[i].runtime);
+      g_assert_cmpfloat (e->jobs[i].memory_gb, ==, a->jobs[i].memory_gb);
     }
 
   /* Burst jobs i and i+3 share a burst; the sort only reorders within bursts, so compare
@@ -214,13 +304,17 @@ test_errors (void)
 
   config_init (&config, "zipf", 10, DMAS_S);
   g_assert_null (dmas_workload_generate (&config, 1, rng, &error));
-  g_assert_nonnull (strstr (error->message, "not supported yet"));
+  g_assert_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "test.yaml: workload generator 'zipf' is not supported "
+                   "yet (available: constant, burst, poisson, uniform, swf, batsim)");
   g_clear_error (&error);
 
-  config_init (&config, "constant", 10, DMAS_S);
-  config.workload.cores_min = 9;
+  config_init (&config, "swf", 10, DMAS_S);
+  config.workload.path = (gchar *) "/nonexistent/trace.swf";
   g_assert_null (dmas_workload_generate (&config, 1, rng, &error));
-  g_assert_nonnull (strstr (error->message, "cores_min > cores_max"));
+  g_assert_error (error, DMAS_CONFIG_ERROR, DMAS_CONFIG_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, "/nonexistent/trace.swf: cannot read the "
+                                                   "trace: "));
 }
 
 int
@@ -232,6 +326,9 @@ main (int argc, char **argv)
   g_test_add_func ("/world/workload/uniform", test_uniform);
   g_test_add_func ("/world/workload/poisson", test_poisson);
   g_test_add_func ("/world/workload/sizes", test_sizes);
+  g_test_add_func ("/world/workload/constants", test_constants);
+  g_test_add_func ("/world/workload/types", test_types);
+  g_test_add_func ("/world/workload/draw-count", test_draw_count);
   g_test_add_func ("/world/workload/reproducible-and-paired", test_reproducible_and_paired);
   g_test_add_func ("/world/workload/errors", test_errors);
   return g_test_run ();

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The host side of fault injection: the `faults:` entries' instances, the fault capability of
+ * the host API, and the log of every fault that took effect (faults.jsonl). */
+#ifndef DMAS_AGENTS_FAULTS_H
+#define DMAS_AGENTS_FAULTS_H
+
+#include <glib.h>
+
+#include <dmas/fault.h>
+#include "agents/host_api.h"
+#include "config/config.h"
+#include "plugin/registry.h"
+
+G_BEGIN_DECLS
+
+/* What happened to an agent. */
+typedef enum {
+  DMAS_FAULT_EVENT_CRASH,   /* the agent went down */
+  DMAS_FAULT_EVENT_RESTART  /* it came back up */
+} DmasFaultEventKind;
+
+/* One fault that took effect, as logged.  Events are kept in dispatch order, which is
+ * virtual-time order (same-instant events in the engine's order). */
+typedef struct {
+  DmasTime t;
+  DmasFaultEventKind kind;
+  DmasAgentId agent;
+  guint entry;              /* index of the `faults:` entry whose component caused it */
+} DmasFaultEvent;
+
+typedef struct DmasFaults DmasFaults;
+
+/* Resolves every `faults:` entry of the config against the registry: its `type` names a fault
+ * component ("crash" or "fault/crash"), its other keys are checked against the component's
+ * parameter specs (unknown names with a did-you-mean, types) and defaults are filled.  Each
+ * entry is written back as {type, every parameter in spec order}, so `dmas config` and
+ * config.resolved.yaml show them.  Returns FALSE with error set (DMAS_PLUGIN_ERROR_NOT_FOUND
+ * or _PARAMS, with file:line:column). */
+gboolean dmas_faults_fill_config (DmasRegistry *registry, DmasConfig *config, GError **error);
+
+/* Creates one instance per `faults:` entry of sim->config, in list order (each with its own
+ * context: no agent, stream "faults/<name>#<index>"), then arms them all at virtual time 0.
+ * `registry` may be NULL only when the list is empty.  Call after every agent exists.
+ * Returns: (transfer full) the faults (possibly with no entry), or NULL with error set:
+ * DMAS_PLUGIN_ERROR_PARAMS when a create() refused its parameters (DMAS_EINVAL),
+ * DMAS_PLUGIN_ERROR_INIT for any other create() or arm() failure. */
+DmasFaults *dmas_faults_new (DmasSim *sim, DmasRegistry *registry, GError **error);
+/* The run's work is settled: faults still scheduled are not injected, so that they do not
+ * stretch a finished run (every entry's pending timers are cancelled).  Idempotent. */
+void dmas_faults_stop (DmasFaults *faults);
+/* Destroys the instances (their pending timers' free_fn run), then the log. */
+void dmas_faults_free (DmasFaults *faults);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasFaults, dmas_faults_free)
+
+/* The fault capability of DmasHostApi (see dmas/host.h for the contract), called by
+ * host_api.c with the calling instance's context. */
+int dmas_faults_crash (DmasHostCtx *ctx, DmasAgentId agent);
+int dmas_faults_restart (DmasHostCtx *ctx, DmasAgentId agent);
+int dmas_faults_agent_up (DmasHostCtx *ctx, DmasAgentId agent);
+
+/* Returns: (transfer none) the sim's faults (never NULL once dmas_sim_new() succeeded). */
+DmasFaults *dmas_sim_faults (const DmasSim *sim);
+
+/* The log.  Returns: (transfer none) the events so far, *n_out of them. */
+const DmasFaultEvent *dmas_faults_events (const DmasFaults *faults, guint *n_out);
+/* Returns: (transfer full) faults.jsonl's text: one JSON object per event, in log order:
+ * {"t":SECONDS,"fault":"crash"|"restart","agent":ID,"source":"NAME#INDEX",PARAMS...} where
+ * PARAMS are the entry's resolved parameters.  Empty when nothing happened. */
+gchar *dmas_faults_to_jsonl (const DmasFaults *faults);
+
+G_END_DECLS
+
+#endif /* DMAS_AGENTS_FAULTS_H */
