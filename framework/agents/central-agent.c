@@ -97,10 +97,12 @@ arm_report (CentralAgentSide *side)
   DmasSim *sim = side->central->sim;
   if (!sim->config->heartbeat.enabled || side->report_timer != 0 || side->central->stopped)
     return;
-  side->report_timer = dmas_engine_schedule (sim->engine,
-                                             side->reported + sim->config->heartbeat.period,
-                                             DMAS_EV_TIMER, DMAS_WEV_HEARTBEAT, side->id,
-                                             on_report_timer, side, NULL);
+  /* After a pause (no controller up) the next report is due at once, not in the past. */
+  const DmasTime due = MAX (dmas_engine_now (sim->engine),
+                            side->reported + sim->config->heartbeat.period);
+  side->report_timer = dmas_engine_schedule (sim->engine, due, DMAS_EV_TIMER,
+                                             DMAS_WEV_HEARTBEAT, side->id, on_report_timer, side,
+                                             NULL);
 }
 
 /* At least one report every heartbeat.period: the change reports count, so a busy agent

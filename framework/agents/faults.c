@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "agents/central.h"
 #include "agents/faults.h"
 #include "agents/sim-private.h"
 #include "metrics/summary.h"
@@ -162,10 +163,15 @@ entry_arm (FaultEntry *entry, guint index, GError **error)
   const DmasFaultOps *ops = entry->ctx->info->ops;
   DmasError err = { 0 };
 
-  if (ops->arm (entry->ctx->self, &entry->ctx->base, &err) == DMAS_OK)
+  const int status = ops->arm (entry->ctx->self, &entry->ctx->base, &err);
+
+  if (status == DMAS_OK)
     return TRUE;
-  g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_INIT, "faults[%u]: %s: arm failed: %s",
-               index, dmas_host_ctx_name (entry->ctx),
+  /* As for create(): arm() refuses with DMAS_EINVAL what only the config can fix (a target
+   * the run does not have), which is a usage error (exit status 2), not a failed run. */
+  g_set_error (error, DMAS_PLUGIN_ERROR,
+               status == DMAS_EINVAL ? DMAS_PLUGIN_ERROR_PARAMS : DMAS_PLUGIN_ERROR_INIT,
+               "faults[%u]: %s: arm failed: %s", index, dmas_host_ctx_name (entry->ctx),
                err.message[0] != '\0' ? err.message : "(no message)");
   return FALSE;
 }
@@ -196,12 +202,18 @@ dmas_faults_new (DmasSim *sim, DmasRegistry *registry, GError **error)
       if (info == NULL || !entry_create (faults, info, item, i, params, error))
         return NULL;
     }
+  return g_steal_pointer (&faults);
+}
+
+gboolean
+dmas_faults_arm (DmasFaults *faults, GError **error)
+{
   /* Armed once every entry exists, in list order: same-instant faults of two entries then
    * happen in list order. */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < faults->entries->len; i++)
     if (!entry_arm (g_ptr_array_index (faults->entries, i), i, error))
-      return NULL;
-  return g_steal_pointer (&faults);
+      return FALSE;
+  return TRUE;
 }
 
 void
@@ -244,9 +256,18 @@ entry_of (DmasFaults *faults, const DmasHostCtx *ctx, guint *index_out)
   g_return_val_if_reached (NULL);
 }
 
-/* The checks every fault call makes; returns DMAS_OK with the agent and entry set. */
+/* What a fault call aims at: an agent, or a replica of the centralized controller. */
+typedef struct {
+  DmasAgent *agent;          /* NULL for a controller replica */
+  DmasCentral *central;
+  DmasCentralReplica replica;
+} Target;
+
+/* The checks every fault call makes; returns DMAS_OK with the target and entry set.  The
+ * controller replicas are reached through their symbolic ids (dmas/types.h), which exist only
+ * in centralized mode, the backup only with scheduling.ha.backup. */
 static int
-check_call (DmasHostCtx *ctx, DmasAgentId agent, const gchar *call, DmasAgent **agent_out,
+check_call (DmasHostCtx *ctx, DmasAgentId agent, const gchar *call, Target *target,
             guint *entry_out)
 {
   DmasSim *sim = ctx->sim;
@@ -258,10 +279,27 @@ check_call (DmasHostCtx *ctx, DmasAgentId agent, const gchar *call, DmasAgent **
                     dmas_host_ctx_name (ctx), call);
       return DMAS_ESTATE;
     }
+  *target = (Target) { 0 };
+  if (agent == DMAS_AGENT_CONTROLLER || agent == DMAS_AGENT_BACKUP)
+    {
+      target->central = dmas_sim_central (sim);
+      target->replica = agent == DMAS_AGENT_CONTROLLER ? DMAS_CENTRAL_PRIMARY : DMAS_CENTRAL_BACKUP;
+      if (target->central == NULL
+          || (guint) target->replica >= dmas_central_n_replicas (target->central))
+        return DMAS_ENOENT;
+      return DMAS_OK;
+    }
   if (agent >= sim->n_agents)
     return DMAS_ENOENT;
-  *agent_out = sim->agents[agent];
+  target->agent = sim->agents[agent];
   return DMAS_OK;
+}
+
+static gboolean
+target_up (const Target *target)
+{
+  return target->agent != NULL ? dmas_agent_is_up (target->agent)
+                               : dmas_central_is_up (target->central, target->replica);
 }
 
 static void
@@ -279,39 +317,46 @@ record (DmasFaults *faults, DmasFaultEventKind kind, DmasAgentId agent, guint en
 int
 dmas_faults_crash (DmasHostCtx *ctx, DmasAgentId agent)
 {
-  DmasAgent *target = NULL;
+  Target target;
   guint entry = 0;
   int status = check_call (ctx, agent, "fault_crash", &target, &entry);
 
   if (status != DMAS_OK)
     return status;
-  if (!dmas_agent_is_up (target))
+  if (!target_up (&target))
     return DMAS_ESTATE;
   DmasSim *sim = ctx->sim;
   /* Logged before the crash takes effect, so the log reads cause before consequences. */
   record (sim->faults, DMAS_FAULT_EVENT_CRASH, agent, entry);
-  /* agent_failures and the downtime are the agent's to count (dmas_agent_crash). */
+  /* agent_failures, outages and downtime are counted by what crashes (agent.c, central.c). */
   sim->metrics->faults_injected++;
-  dmas_sim_log (sim, agent, "crashed by %s", dmas_host_ctx_name (ctx));
-  dmas_agent_crash (target);
+  dmas_sim_log (sim, target.agent != NULL ? agent : DMAS_AGENT_NONE, "%s crashed by %s",
+                dmas_fault_target_name (agent), dmas_host_ctx_name (ctx));
+  if (target.agent != NULL)
+    dmas_agent_crash (target.agent);
+  else
+    dmas_central_crash (target.central, target.replica);
   return DMAS_OK;
 }
 
 int
 dmas_faults_restart (DmasHostCtx *ctx, DmasAgentId agent)
 {
-  DmasAgent *target = NULL;
+  Target target;
   guint entry = 0;
   int status = check_call (ctx, agent, "fault_restart", &target, &entry);
 
   if (status != DMAS_OK)
     return status;
-  if (dmas_agent_is_up (target))
+  if (target_up (&target))
     return DMAS_ESTATE;
-  dmas_agent_restart (target);
+  if (target.agent != NULL)
+    dmas_agent_restart (target.agent);
+  else
+    dmas_central_restart (target.central, target.replica);
   /* A plugin's create() may fail at restart: the agent then stays down and nothing is
    * logged as restarted (agent.c reports why). */
-  if (!dmas_agent_is_up (target))
+  if (!target_up (&target))
     return DMAS_ESTATE;
   record (ctx->sim->faults, DMAS_FAULT_EVENT_RESTART, agent, entry);
   dmas_sim_log (ctx->sim, agent, "restarted by %s", dmas_host_ctx_name (ctx));
@@ -321,13 +366,27 @@ dmas_faults_restart (DmasHostCtx *ctx, DmasAgentId agent)
 int
 dmas_faults_agent_up (DmasHostCtx *ctx, DmasAgentId agent)
 {
-  DmasAgent *target = NULL;
+  Target target;
   guint entry = 0;
   int status = check_call (ctx, agent, "agent_up", &target, &entry);
 
   if (status != DMAS_OK)
     return status;
-  return dmas_agent_is_up (target) ? 1 : 0;
+  return target_up (&target) ? 1 : 0;
+}
+
+const gchar *
+dmas_fault_target_name (DmasAgentId target)
+{
+  switch (target)
+    {
+    case DMAS_AGENT_CONTROLLER:
+      return "controller";
+    case DMAS_AGENT_BACKUP:
+      return "backup";
+    default:
+      return "agent";
+    }
 }
 
 /* ---- the log ---- */
@@ -352,9 +411,13 @@ dmas_faults_to_jsonl (const DmasFaults *faults)
 
       g_string_append (out, "{\"t\":");
       dmas_append_seconds (out, e->t);
-      g_string_append_printf (out, ",\"fault\":\"%s\",\"agent\":%u,\"source\":\"%s\"",
-                              e->kind == DMAS_FAULT_EVENT_CRASH ? "crash" : "restart",
-                              e->agent, entry->source);
+      g_string_append_printf (out, ",\"fault\":\"%s\",\"agent\":",
+                              e->kind == DMAS_FAULT_EVENT_CRASH ? "crash" : "restart");
+      if (e->agent == DMAS_AGENT_CONTROLLER || e->agent == DMAS_AGENT_BACKUP)
+        g_string_append_printf (out, "\"%s\"", dmas_fault_target_name (e->agent));
+      else
+        g_string_append_printf (out, "%u", e->agent);
+      g_string_append_printf (out, ",\"source\":\"%s\"", entry->source);
       /* Parameter names are [a-z0-9_-]: no escaping needed; values go through json-glib. */
       for (guint p = 0; p < params->keys->len; p++)
         {

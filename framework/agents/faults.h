@@ -39,12 +39,17 @@ typedef struct DmasFaults DmasFaults;
 gboolean dmas_faults_fill_config (DmasRegistry *registry, DmasConfig *config, GError **error);
 
 /* Creates one instance per `faults:` entry of sim->config, in list order (each with its own
- * context: no agent, stream "faults/<name>#<index>"), then arms them all at virtual time 0.
+ * context: no agent, stream "faults/<name>#<index>"); dmas_faults_arm() arms them.
  * `registry` may be NULL only when the list is empty.  Call after every agent exists.
  * Returns: (transfer full) the faults (possibly with no entry), or NULL with error set:
  * DMAS_PLUGIN_ERROR_PARAMS when a create() refused its parameters (DMAS_EINVAL),
- * DMAS_PLUGIN_ERROR_INIT for any other create() or arm() failure. */
+ * DMAS_PLUGIN_ERROR_INIT for any other create() failure. */
 DmasFaults *dmas_faults_new (DmasSim *sim, DmasRegistry *registry, GError **error);
+/* Runs every entry's arm() in list order (virtual time 0).  Called once the simulator holds
+ * the faults, since arm() may already ask the host about its targets.  Returns FALSE with
+ * DMAS_PLUGIN_ERROR_PARAMS when an arm() refused its parameters (DMAS_EINVAL: a config
+ * error), DMAS_PLUGIN_ERROR_INIT for any other failure. */
+gboolean dmas_faults_arm (DmasFaults *faults, GError **error);
 /* The run's work is settled: faults still scheduled are not injected, so that they do not
  * stretch a finished run (every entry's pending timers are cancelled).  Idempotent. */
 void dmas_faults_stop (DmasFaults *faults);
@@ -67,6 +72,9 @@ const DmasFaultEvent *dmas_faults_events (const DmasFaults *faults, guint *n_out
  * {"t":SECONDS,"fault":"crash"|"restart","agent":ID,"source":"NAME#INDEX",PARAMS...} where
  * PARAMS are the entry's resolved parameters.  Empty when nothing happened. */
 gchar *dmas_faults_to_jsonl (const DmasFaults *faults);
+
+/* "controller" or "backup" for the symbolic controller ids, "agent" for any agent id. */
+const gchar *dmas_fault_target_name (DmasAgentId target);
 
 G_END_DECLS
 

@@ -196,7 +196,8 @@ dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
       || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
                           &sim->consensus, &sim->consensus_params, error)
       || !build (sim, error)
-      || (sim->faults = dmas_faults_new (sim, registry, error)) == NULL)
+      || (sim->faults = dmas_faults_new (sim, registry, error)) == NULL
+      || !dmas_faults_arm (sim->faults, error))
     return NULL;
   return g_steal_pointer (&sim);
 }
@@ -352,6 +353,12 @@ const DmasMetrics *
 dmas_sim_metrics (const DmasSim *sim)
 {
   return sim->metrics;
+}
+
+const DmasWorkload *
+dmas_sim_workload (const DmasSim *sim)
+{
+  return sim->workload;
 }
 
 DmasEngine *

@@ -10,6 +10,8 @@
 #include "metrics/metrics.h"
 #include "plugin/registry.h"
 
+#include "world/workload.h"
+
 G_BEGIN_DECLS
 
 typedef struct DmasSim DmasSim;
@@ -46,6 +48,8 @@ DmasRunStatus dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint,
 const DmasMetrics *dmas_sim_metrics (const DmasSim *sim);
 /* Returns: (transfer none). */
 DmasEngine *dmas_sim_engine (const DmasSim *sim);
+/* Returns: (transfer none) the jobs of the run and what reading them did. */
+const DmasWorkload *dmas_sim_workload (const DmasSim *sim);
 guint dmas_sim_n_agents (const DmasSim *sim);
 
 /* Crashes agent `agent` at virtual time `at` (>= now; an engine event of class

@@ -107,10 +107,10 @@ print_table (const DmasConfig *config, DmasRunStatus status, const DmasMetrics *
 
 static gboolean
 write_results (const gchar *outdir, const DmasConfig *config, const DmasSummaryInput *in,
-               const DmasFaults *faults, GError **error)
+               const DmasSim *sim, GError **error)
 {
-  g_autofree gchar *csv = dmas_jobs_csv (in->metrics);
-  g_autofree gchar *faults_jsonl = dmas_faults_to_jsonl (faults);
+  g_autofree gchar *csv = dmas_jobs_csv (in->metrics, dmas_sim_workload (sim));
+  g_autofree gchar *faults_jsonl = dmas_faults_to_jsonl (dmas_sim_faults (sim));
   g_autofree gchar *yaml = dmas_config_to_yaml (config);
   g_autofree gchar *json = dmas_summary_to_json (in);
   /* summary.json last: its presence says the directory holds a whole result. */
@@ -172,9 +172,10 @@ run (RunOptions *o)
     .trace_digest = digest,
     .metrics = dmas_sim_metrics (sim),
     .config = config->resolved,
+    .workload = dmas_workload_stats (dmas_sim_workload (sim)),
     .wall_clock = { .wall_s = wall_s, .peak_rss_kb = peak_rss_kb () },
   };
-  if (!write_results (outdir, config, &in, dmas_sim_faults (sim), &error))
+  if (!write_results (outdir, config, &in, sim, &error))
     return fail (DMAS_EXIT_FAILURE, "writing the results: %s", error->message);
   if (!o->quiet)
     print_table (config, status, in.metrics, in.events, wall_s, digest, outdir);

@@ -228,6 +228,22 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_uint (b, "msgs_dropped_down", s.msgs_dropped_down);
   add_double (b, "fault_tolerance_score", s.fault_tolerance_score);
 
+  if (in->workload != NULL)
+    {
+      /* What reading the workload kept and dropped (README, "SWF rules"). */
+      json_builder_set_member_name (b, "workload");
+      json_builder_begin_object (b);
+      add_uint (b, "jobs", in->workload->jobs);
+      add_uint (b, "records", in->workload->records);
+      add_uint (b, "malformed", in->workload->malformed);
+      add_uint (b, "dropped_runtime", in->workload->dropped_runtime);
+      add_uint (b, "dropped_processors", in->workload->dropped_processors);
+      add_uint (b, "dropped_submit", in->workload->dropped_submit);
+      add_uint (b, "runtime_capped", in->workload->runtime_capped);
+      add_uint (b, "beyond_limit", in->workload->beyond_limit);
+      json_builder_end_object (b);
+    }
+
   json_builder_set_member_name (b, "plugin_metrics");
   json_builder_begin_object (b);
   g_autoptr (GPtrArray) names = dmas_metrics_names (in->metrics);
@@ -278,13 +294,33 @@ final_state (const DmasJobRecord *record)
     }
 }
 
-gchar *
-dmas_jobs_csv (const DmasMetrics *metrics)
+/* RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+static void
+append_csv_field (GString *out, const gchar *text)
 {
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const gchar *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+gchar *
+dmas_jobs_csv (const DmasMetrics *metrics, const DmasWorkload *workload)
+{
+  /* Batsim's columns first, then ours: the trace's own job id and why a job did not run. */
   GString *out = g_string_new ("job_id,submission_time,requested_number_of_resources,"
                                "requested_time,starting_time,execution_time,finish_time,"
                                "waiting_time,turnaround_time,stretch,allocated_resources,"
-                               "final_state\n");
+                               "final_state,source_id,reason\n");
   for (guint i = 0; i < metrics->n_jobs; i++)
     {
       const DmasJobRecord *r = &metrics->jobs[i];
@@ -322,7 +358,14 @@ dmas_jobs_csv (const DmasMetrics *metrics)
       g_string_append_c (out, ',');
       if (r->agent != DMAS_AGENT_NONE)
         g_string_append_printf (out, "%u", r->agent);
-      g_string_append_printf (out, ",%s\n", final_state (r));
+      g_string_append_printf (out, ",%s,", final_state (r));
+      const gchar *source = workload != NULL ? dmas_workload_source_id (workload, r->id) : NULL;
+      if (source != NULL)
+        append_csv_field (out, source);
+      g_string_append_c (out, ',');
+      if (r->reason != NULL)
+        append_csv_field (out, r->reason);
+      g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);
 }

@@ -8,6 +8,7 @@
 
 #include "config/node.h"
 #include "engine/engine.h"
+#include "world/workload.h"
 #include "metrics/metrics.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ typedef struct {
   const gchar *trace_digest;
   const DmasMetrics *metrics;
   const DmasNode *config;        /* the resolved config tree (nullable) */
+  const DmasWorkloadStats *workload; /* what reading the workload did (nullable) */
   struct {
     gdouble wall_s;
     guint64 peak_rss_kb;
@@ -42,7 +44,7 @@ JsonNode *dmas_config_node_to_json (const DmasNode *node);
 /* Returns: (transfer full) jobs.csv's text: one row per submitted job in id order, with
  * Batsim's column names.  Times are seconds written exactly (up to 9 decimals); fields that
  * do not apply (a rejected job's start, ...) are empty. */
-gchar *dmas_jobs_csv (const DmasMetrics *metrics);
+gchar *dmas_jobs_csv (const DmasMetrics *metrics, const DmasWorkload *workload);
 
 /* Writes `contents` to dir/name atomically (a crash leaves the old file or the new one). */
 gboolean dmas_result_write (const gchar *dir, const gchar *name, const gchar *contents,

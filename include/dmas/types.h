@@ -22,6 +22,10 @@ typedef uint64_t DmasTime;
 /* Agents are numbered 0 .. n_agents-1 in the order of the platform's clusters. */
 typedef uint32_t DmasAgentId;
 #define DMAS_AGENT_NONE UINT32_MAX
+/* Symbolic targets of the fault calls (fault_crash, fault_restart, agent_up): the primary and
+ * the backup replica of the centralized controller.  DMAS_ENOENT when the run has none. */
+#define DMAS_AGENT_CONTROLLER (UINT32_MAX - 1)
+#define DMAS_AGENT_BACKUP (UINT32_MAX - 2)
 
 typedef uint64_t DmasJobId;
 typedef uint64_t DmasTimerId; /* 0 is never a valid timer id */

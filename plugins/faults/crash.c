@@ -157,11 +157,14 @@ compare_ids (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* `agents`: "all", "random:N", or a list of agent ids "0,3" ("1" is agent 1). */
+/* `agents`: "all", "random:N", or a list of agent ids "0,3" ("1" is agent 1) in which
+ * "controller" and "backup" name the centralized controller's replicas (the host refuses them
+ * with DMAS_ENOENT in a run that has none, and the crash is then skipped). */
 static int
 parse_agents (Crash *c, const char *text, DmasError *err)
 {
-  static const char usage[] = "write agent ids (\"1\", \"0,3\"), \"all\" or \"random:N\"";
+  static const char usage[] = "write agent ids (\"1\", \"0,3\"), \"controller\", \"backup\", "
+                              "\"all\" or \"random:N\"";
   const char *s = text;
 
   if (strcmp (text, "all") == 0)
@@ -194,10 +197,20 @@ parse_agents (Crash *c, const char *text, DmasError *err)
       DmasAgentId id;
       while (*s == ' ')
         s++;
-      if (!parse_u32 (&s, &id))
+      if (strncmp (s, "controller", 10) == 0 && (s[10] == ',' || s[10] == ' ' || s[10] == '\0'))
+        {
+          id = DMAS_AGENT_CONTROLLER;
+          s += 10;
+        }
+      else if (strncmp (s, "backup", 6) == 0 && (s[6] == ',' || s[6] == ' ' || s[6] == '\0'))
+        {
+          id = DMAS_AGENT_BACKUP;
+          s += 6;
+        }
+      else if (!parse_u32 (&s, &id))
         return dmas_error_set (err, DMAS_EINVAL, "agents: '%s' is not a list of agents; %s",
                                text, usage);
-      if (id >= c->n_agents)
+      else if (id >= c->n_agents)
         return dmas_error_set (err, DMAS_EINVAL, "agents: there is no agent %u (the platform "
                                "has agents 0 to %u)", id, c->n_agents - 1);
       c->given[c->n_given++] = id;
@@ -440,8 +453,17 @@ crash_arm (void *self, DmasCtx *ctx, DmasError *err)
   if (c->n_random > 0 && (rc = draw_targets (c, ctx, err)) != DMAS_OK)
     return rc;
   for (uint32_t i = 0; i < c->n_given; i++)
-    if ((rc = schedule_agent (c, ctx, c->given[i], err)) != DMAS_OK)
-      return rc;
+    {
+      /* Checked now rather than at the crash, so a config that names a controller the run
+       * does not have fails before anything runs. */
+      if (c->given[i] >= c->n_agents && ctx->api->agent_up (ctx, c->given[i]) < 0)
+        return dmas_error_set (err, DMAS_EINVAL, "agents: this run has no %s (the controller "
+                               "exists in scheduling.mode centralized, the backup only with "
+                               "scheduling.ha.backup: true)",
+                               c->given[i] == DMAS_AGENT_CONTROLLER ? "controller" : "backup");
+      if ((rc = schedule_agent (c, ctx, c->given[i], err)) != DMAS_OK)
+        return rc;
+    }
   return DMAS_OK;
 }
 
@@ -456,7 +478,8 @@ static const DmasFaultOps crash_ops = {
 
 static const DmasParamSpec crash_params[] = {
   { "agents", DMAS_PARAM_STRING, "random:1",
-    "which agents crash: ids (\"1\", \"0,3\"), \"all\", or \"random:N\" (N distinct agents "
+    "which agents crash: ids (\"1\", \"0,3\"; \"controller\" and \"backup\" in centralized "
+    "mode), \"all\", or \"random:N\" (N distinct agents "
     "drawn from the entry's own stream)" },
   { "pattern", DMAS_PARAM_STRING, "fixed",
     "fixed: crash at 'at' (then every 'every'); random: up times drawn from Exp(mean 'mtbf')" },

@@ -261,7 +261,7 @@ test_bad_params (void)
     { { "agents=7" }, "agents: there is no agent 7 (the platform has agents 0 to 4)" },
     { { "agents=1,1" }, "agents: agent 1 is listed twice in '1,1'" },
     { { "agents=one" }, "agents: 'one' is not a list of agents; write agent ids (\"1\", "
-                        "\"0,3\"), \"all\" or \"random:N\"" },
+                        "\"0,3\"), \"controller\", \"backup\", \"all\" or \"random:N\"" },
     { { "agents=1,,2" }, "agents: '1,,2' is not a list of agents" },
     { { "agents=random:0" }, "agents: 'random:0': after 'random:' give how many agents" },
     { { "agents=random:6" }, "agents: 'random:6' asks for 6 agents but the platform has 5" },

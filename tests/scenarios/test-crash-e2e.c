@@ -2,88 +2,31 @@
 /* A crash and its recovery through the real `dmas run` and a `faults:` list, hand-computed. */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-static void
-remove_tree (const gchar *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      const gchar *name;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree gchar *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
-
-static gchar *
-read_file (const gchar *dir, const gchar *name)
-{
-  g_autofree gchar *path = g_build_filename (dir, name, NULL);
-  gchar *text = NULL;
-  g_autoptr (GError) error = NULL;
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
+#include "scenario.h"
 
 /* Runs `dmas run tests/scenarios/crash-recover.yaml` with the --set assignment `set`
- * (nullable) into a fresh directory.  Returns: (transfer full) the directory. */
+ * (nullable) into DIR/out of a fresh directory DIR.  Returns: (transfer full) DIR, for
+ * scen_tmpdir_free(). */
 static gchar *
 run_scenario (const gchar *set)
 {
-  const gchar *build = g_getenv ("DMAS_BUILDDIR");
-  const gchar *src = g_getenv ("DMAS_SRCDIR");
-  g_assert_nonnull (build);
-  g_assert_nonnull (src);
-  g_autoptr (GError) error = NULL;
-  gchar *tmp = g_dir_make_tmp ("dmas-crash-XXXXXX", &error);
-  g_assert_no_error (error);
+  gchar *tmp = scen_tmpdir_new ("dmas-crash");
   g_autofree gchar *out = g_build_filename (tmp, "out", NULL);
+  g_autofree gchar *config = scen_src_path ("tests/scenarios/crash-recover.yaml");
+  const gchar *extra[] = { "--set", set, NULL };
 
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (argv, g_build_filename (build, "dmas", NULL));
-  g_ptr_array_add (argv, g_strdup ("run"));
-  g_ptr_array_add (argv, g_build_filename (src, "tests", "scenarios", "crash-recover.yaml", NULL));
-  g_ptr_array_add (argv, g_strdup ("-o"));
-  g_ptr_array_add (argv, g_strdup (out));
-  g_ptr_array_add (argv, g_strdup ("--quiet"));
-  if (set != NULL)
-    {
-      g_ptr_array_add (argv, g_strdup ("--set"));
-      g_ptr_array_add (argv, g_strdup (set));
-    }
-  g_ptr_array_add (argv, NULL);
-
-  g_autofree gchar *stdout_text = NULL, *stderr_text = NULL;
-  gint status = 0;
-  g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text,
-                &stderr_text, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_test_message ("dmas run failed:\n%s\n%s", stdout_text, stderr_text);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  scen_run (config, out, set != NULL ? extra : NULL);
   return tmp;
 }
 
 static JsonObject *
-summary_of (JsonParser *parser, const gchar *tmp)
+summary_of (const gchar *tmp)
 {
   g_autofree gchar *out = g_build_filename (tmp, "out", NULL);
-  g_autofree gchar *text = read_file (out, "summary.json");
-  g_autoptr (GError) error = NULL;
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
+  return scen_summary (out);
 }
 
 /* The single row of jobs.csv. */
@@ -91,7 +34,7 @@ static gchar *
 job_row (const gchar *tmp)
 {
   g_autofree gchar *out = g_build_filename (tmp, "out", NULL);
-  g_autofree gchar *text = read_file (out, "jobs.csv");
+  g_autofree gchar *text = scen_read_file (out, "jobs.csv");
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3); /* header, the job, "" */
   return g_strdup (lines[1]);
@@ -106,10 +49,9 @@ test_crash_recover (void)
   g_autofree gchar *tmp = run_scenario (NULL);
   g_autofree gchar *row = job_row (tmp);
   g_assert_cmpstr (row, ==, "1,0,1,150,40.102,100,140.102,40.102,140.102,1.40102,2,"
-                            "COMPLETED_SUCCESSFULLY");
+                            "COMPLETED_SUCCESSFULLY,,");
 
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *s = summary_of (parser, tmp);
+  g_autoptr (JsonObject) s = summary_of (tmp);
   g_assert_cmpstr (json_object_get_string_member (s, "status"), ==, "complete");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "end_time_s"), 140.103, EPS);
   g_assert_cmpint (json_object_get_int_member (s, "jobs_completed"), ==, 1);
@@ -131,9 +73,9 @@ test_crash_recover (void)
                                   99.6, EPS);
 
   g_autofree gchar *out = g_build_filename (tmp, "out", NULL);
-  g_autofree gchar *faults = read_file (out, "faults.jsonl");
+  g_autofree gchar *faults = scen_read_file (out, "faults.jsonl");
   g_assert_true (g_str_has_prefix (faults, "{\"t\":30,\"fault\":\"crash\",\"agent\":1,"));
-  remove_tree (tmp);
+  scen_tmpdir_free (g_steal_pointer (&tmp));
 }
 
 /* b is back at 35 s, before anyone suspects it: a hears its new incarnation at 35.001 s and
@@ -146,15 +88,14 @@ test_crash_restart_no_duplicate (void)
       = run_scenario ("faults=[{type: crash, agents: \"1\", at: 30s, restart_after: 5s}]");
   g_autofree gchar *row = job_row (tmp);
   g_assert_cmpstr (row, ==, "1,0,1,150,35.004,100,135.004,35.004,135.004,1.35004,1,"
-                            "COMPLETED_SUCCESSFULLY");
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *s = summary_of (parser, tmp);
+                            "COMPLETED_SUCCESSFULLY,,");
+  g_autoptr (JsonObject) s = summary_of (tmp);
   g_assert_cmpint (json_object_get_int_member (s, "duplicate_executions"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (s, "jobs_recovered"), ==, 1);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "mttr_s"), 5.004, EPS);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "agent_downtime_mean_s"),
                                   5.0, EPS);
-  remove_tree (tmp);
+  scen_tmpdir_free (g_steal_pointer (&tmp));
 }
 
 int

@@ -70,6 +70,8 @@ hand_metrics (void)
       r->state = rows[i].state;
       r->agent = r->start != DMAS_TIME_NONE ? i : DMAS_AGENT_NONE;
     }
+  /* A reason with a comma and a quote, to see the CSV quoting. */
+  dmas_metrics_job (m, 3)->reason = g_strdup ("no cluster fits 2 nodes, \"big\"");
   m->run_end = 31 * DMAS_S;
   m->decisions = 4;
   m->traffic[DMAS_KIND_CONSENSUS].messages = 10;
@@ -138,15 +140,15 @@ static void
 test_jobs_csv (void)
 {
   g_autoptr (DmasMetrics) m = hand_metrics ();
-  g_autofree gchar *csv = dmas_jobs_csv (m);
+  g_autofree gchar *csv = dmas_jobs_csv (m, NULL);
   g_assert_cmpstr (csv, ==,
                    "job_id,submission_time,requested_number_of_resources,requested_time,"
                    "starting_time,execution_time,finish_time,waiting_time,turnaround_time,"
-                   "stretch,allocated_resources,final_state\n"
-                   "1,0,1,40,10,20,30,10,30,1.5,0,COMPLETED_SUCCESSFULLY\n"
-                   "2,5,2,40,5,5,10,0,5,1,1,COMPLETED_SUCCESSFULLY\n"
-                   "3,8,1,40,,,,,,,,REJECTED\n"
-                   "4,9,1,40,,,,,,,,UNFINISHED\n");
+                   "stretch,allocated_resources,final_state,source_id,reason\n"
+                   "1,0,1,40,10,20,30,10,30,1.5,0,COMPLETED_SUCCESSFULLY,,\n"
+                   "2,5,2,40,5,5,10,0,5,1,1,COMPLETED_SUCCESSFULLY,,\n"
+                   "3,8,1,40,,,,,,,,REJECTED,,\"no cluster fits 2 nodes, \"\"big\"\"\"\n"
+                   "4,9,1,40,,,,,,,,UNFINISHED,,\n");
 }
 
 static DmasNode *
