@@ -72,6 +72,15 @@ gchar *dmas_node_where (const DmasNode *node);
 gboolean dmas_parse_duration (const gchar *text, guint64 *out_ns, GError **error); /* "150ms" */
 gboolean dmas_parse_size (const gchar *text, guint64 *out_bytes, GError **error);  /* "64GB", "1KiB" */
 gboolean dmas_parse_rate (const gchar *text, gdouble *out_bits_per_s, GError **error); /* "10Gbps" */
+/* Formats a double the way the resolved config writes it: the shortest text that reads back
+ * to the same value, with ".0" when it has no fraction.  Returns: (transfer full). */
+gchar *dmas_format_double (gdouble v);
+
+/* TRUE when this process's executable lives under the build tree it was built in
+ * (DMAS_ABS_BUILDDIR), so that `./dmas` and the tests use the source tree's plugins, presets
+ * and configs without installing them. */
+gboolean dmas_running_from_build_tree (void);
+
 /* Formats a duration the way it would be written in YAML ("150ms", "2h").  (transfer full) */
 gchar *dmas_format_duration (guint64 ns);
 

@@ -30,24 +30,6 @@ describe_found (const DmasNode *node)
   return g_strdup_printf ("'%s'", node->scalar);
 }
 
-/* Shortest text that reads back to the same double, with ".0" when it has no fraction, as
- * validate.c writes numbers. */
-static gchar *
-format_double (gdouble v)
-{
-  static const gchar *const formats[] = { "%.15g", "%.16g", "%.17g" };
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, formats[i], v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  if (strpbrk (buf, ".eE") == NULL)
-    return g_strconcat (buf, ".0", NULL);
-  return g_strdup (buf);
-}
 
 static gboolean
 parse_number (const DmasNode *node, gdouble *out)
@@ -204,7 +186,7 @@ parse_value (const DmasSchemaKey *key, gboolean bounded, const DmasNode *node,
       case VALUE_NUMBER:
         ok = parse_number (node, out);
         if (ok)
-          *canonical = format_double (*out);
+          *canonical = dmas_format_double (*out);
         break;
       case VALUE_DURATION:
         {
@@ -304,7 +286,7 @@ put_list (const DmasSchemaKey *key, DmasNode *out, const DmasNode *map, const gc
                                    item_where, found);
               return FALSE;
             }
-          text = format_double (v);
+          text = dmas_format_double (v);
         }
       else if (!parse_value (key, TRUE, item, item_where, &v, &text, error))
         return FALSE;
@@ -439,7 +421,7 @@ with_fraction (DmasNode *dist, const DmasNode *user, const DmasNode *fraction_no
                gdouble fraction)
 {
   DmasNode *out = dmas_node_new_map (dist->file, dist->base_dir, dist->line, dist->column);
-  g_autofree gchar *text = format_double (fraction);
+  g_autofree gchar *text = dmas_format_double (fraction);
 
   put (out, user, "fraction", scalar_at (fraction_node != NULL ? fraction_node : user, text));
   for (guint i = 0; i < dist->keys->len; i++)
@@ -743,7 +725,7 @@ dmas_schema_check_job_mix (const DmasSchemaKey *key, const DmasNode *value, cons
         if (weight == NULL)
           continue;
         parse_number (weight, &w);
-        text = format_double (w);
+        text = dmas_format_double (w);
         put (out, value, job_type_names[t], scalar_at (weight, text));
       }
     return g_steal_pointer (&out);

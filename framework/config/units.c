@@ -2,6 +2,7 @@
 /* Durations, sizes and rates as written in YAML ("150ms", "64GB", "10Gbps"), parsed exactly. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/node.h"
@@ -250,4 +251,36 @@ dmas_format_duration (guint64 ns)
       return g_strdup_printf ("%" G_GUINT64_FORMAT "%s", ns / duration_units[i].factor,
                               duration_units[i].name);
   g_assert_not_reached ();
+}
+
+/* Shortest text that reads back to the same double, with a ".0" so it still looks like a
+ * number with a fraction ("16.0"), which tells the reader the key is not an integer. */
+gchar *
+dmas_format_double (gdouble v)
+{
+  static const gchar *const formats[] = { "%.15g", "%.16g", "%.17g" };
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  if (strpbrk (buf, ".eE") == NULL)
+    return g_strconcat (buf, ".0", NULL);
+  return g_strdup (buf);
+}
+
+gboolean
+dmas_running_from_build_tree (void)
+{
+  g_autofree gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree gchar *builddir = realpath (DMAS_ABS_BUILDDIR, NULL);
+  g_autofree gchar *prefix = NULL;
+
+  if (exe == NULL || builddir == NULL)
+    return FALSE;
+  prefix = g_strconcat (builddir, G_DIR_SEPARATOR_S, NULL);
+  return g_str_has_prefix (exe, prefix);
 }

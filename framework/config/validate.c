@@ -177,24 +177,6 @@ canonical_scalar (const DmasNode *at, const gchar *text, gboolean quoted)
   return node;
 }
 
-/* Shortest text that reads back to the same double, with a ".0" so it still looks like a
- * number with a fraction ("16.0"), which tells the reader the key is not an integer. */
-static gchar *
-format_double (gdouble v)
-{
-  static const gchar *const formats[] = { "%.15g", "%.16g", "%.17g" };
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, formats[i], v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  if (strpbrk (buf, ".eE") == NULL)
-    return g_strconcat (buf, ".0", NULL);
-  return g_strdup (buf);
-}
 
 #define IDENT_CHARS G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "._-"
 
@@ -317,7 +299,7 @@ check_double (const DmasSchemaKey *key, const DmasNode *value, const gchar *disp
     return NULL;
   if (!range_ok (key, v))
     return range_error (error, key, value, display);
-  text = format_double (v);
+  text = dmas_format_double (v);
   return canonical_scalar (value, text, FALSE);
 }
 

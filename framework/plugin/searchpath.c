@@ -44,21 +44,6 @@ compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
 }
 
-/* TRUE when this process's executable lives under the build tree it was built in, so that
- * `./dmas` and the test programs find freshly built plugins without installing them. */
-static gboolean
-running_from_build_tree (void)
-{
-  g_autofree gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree gchar *builddir = realpath (DMAS_ABS_BUILDDIR, NULL);
-  g_autofree gchar *prefix = NULL;
-
-  if (exe == NULL || builddir == NULL)
-    return FALSE;
-  prefix = g_strconcat (builddir, G_DIR_SEPARATOR_S, NULL);
-  return g_str_has_prefix (exe, prefix);
-}
-
 /* Every DMAS_ABS_BUILDDIR/plugins/NAME/.libs, sorted: a new plugin folder needs no change here. */
 static void
 add_build_tree (GPtrArray *dirs)
@@ -68,7 +53,7 @@ add_build_tree (GPtrArray *dirs)
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
   const gchar *entry;
 
-  if (!running_from_build_tree ())
+  if (!dmas_running_from_build_tree ())
     return;
   handle = g_dir_open (plugins, 0, NULL);
   if (handle == NULL)

@@ -8,25 +8,10 @@
 #include "config/schema.h"
 #include "world/platform-private.h"
 
-/* TRUE when this process's executable lives under the build tree it was built in (as the
- * plugin search path decides it), so that a build finds the presets of its source tree. */
-static gboolean
-running_from_build_tree (void)
-{
-  g_autofree gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree gchar *builddir = realpath (DMAS_ABS_BUILDDIR, NULL);
-  g_autofree gchar *prefix = NULL;
-
-  if (exe == NULL || builddir == NULL)
-    return FALSE;
-  prefix = g_strconcat (builddir, G_DIR_SEPARATOR_S, NULL);
-  return g_str_has_prefix (exe, prefix);
-}
-
 gchar *
 dmas_platform_preset_dir (void)
 {
-  if (running_from_build_tree ())
+  if (dmas_running_from_build_tree ())
     return g_build_filename (DMAS_ABS_SRCDIR, "configs", "platforms", NULL);
   return g_build_filename (DMAS_DATADIR, "configs", "platforms", NULL);
 }
