@@ -3,6 +3,10 @@
 configsdir = $(pkgdatadir)/configs
 dist_configs_DATA = configs/quickstart.yaml
 
+# Comparison configs: one workload and platform, the method chosen with --set.
+comparedir = $(pkgdatadir)/configs/compare
+dist_compare_DATA = configs/compare/consensus.yaml
+
 # Platform presets, found by `platform: {preset: NAME}` (world/platform.c) in the source tree
 # when dmas runs from its build tree, else here.
 platformsdir = $(pkgdatadir)/configs/platforms

@@ -6,6 +6,7 @@ include tests/abi/local.mk
 include tests/lint/local.mk
 include tests/configs/local.mk
 include tests/plugins/local.mk
+include tests/consensus-broken/local.mk
 include tests/scenarios/local.mk
 include tests/cli/local.mk
 include tests/sdk/local.mk

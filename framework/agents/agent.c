@@ -57,6 +57,8 @@ dmas_agent_new (DmasSim *sim, DmasAgentId id, GError **error)
   agent->opened_at = g_new (DmasTime, n);
   agent->up = TRUE;
   wipe_log (agent);
+  for (gint kind = DMAS_KIND_BIDDING; kind <= DMAS_KIND_CONSENSUS; kind++)
+    agent->storage[kind] = dmas_storage_new ();
 
   /* Centralized mode: the controller bids for every cluster, and nobody runs consensus; the
    * agent only runs what it is sent. */
@@ -88,7 +90,16 @@ dmas_agent_free (DmasAgent *agent)
   g_free (agent->holder);
   g_free (agent->holder_inc);
   g_free (agent->opened_at);
+  for (guint kind = 0; kind < G_N_ELEMENTS (agent->storage); kind++)
+    dmas_storage_free (agent->storage[kind]);
   g_free (agent);
+}
+
+DmasStorage *
+dmas_agent_storage (DmasAgent *agent, DmasKind kind)
+{
+  g_return_val_if_fail (kind == DMAS_KIND_BIDDING || kind == DMAS_KIND_CONSENSUS, NULL);
+  return agent->storage[kind];
 }
 
 static DmasJobRecord *
@@ -131,6 +142,7 @@ propose (DmasAgent *agent, DmasJobId id, gdouble score)
   const DmasBid bid = { .job = id, .agent = agent->id, .score = score };
 
   agent->jobs[id] |= DMAS_AGENT_JOB_PROPOSED;
+  dmas_bidlog_record (sim->bids, id, slot.epoch, agent->id, score);
   int status = dmas_consensus_propose (agent->consensus, &slot, &bid);
   if (status < 0)
     dmas_sim_log (sim, agent->id, "%s: propose(job %" G_GUINT64_FORMAT ") failed with %d",
@@ -360,14 +372,38 @@ dmas_agent_deliver (DmasAgent *agent, const DmasEnvelope *env, const guint8 *bod
 
 /* ---- decisions ---- */
 
-/* The safety checker: every decision of the slot is compared with the first one. */
+/* Validity: a slot decided for a winner must be decided for a bid that winner placed, above
+ * 0, with that very score; the host knows every bid (it computed them). */
 static void
-check_agreement (DmasAgent *agent, DmasJobId id, guint32 epoch, DmasAgentId winner)
+check_validity (DmasAgent *agent, const DmasSlot *slot, DmasAgentId winner, gdouble score,
+                guint8 *flags)
 {
   DmasSim *sim = agent->sim;
+  if (winner == DMAS_AGENT_NONE || (*flags & DMAS_SLOT_INVALID)
+      || dmas_bidlog_placed (sim->bids, slot->job, slot->epoch, winner, score))
+    return;
+  *flags |= DMAS_SLOT_INVALID;
+  sim->metrics->validity_violations++;
+  dmas_sim_log_at (sim, G_LOG_LEVEL_MESSAGE, agent->id, "VALIDITY: job %" G_GUINT64_FORMAT
+                   " epoch %u decided for agent %u with score %g, a bid it never placed",
+                   slot->job, slot->epoch, winner, score);
+}
+
+/* The safety checker: every decision of the slot is compared with the first one, and its
+ * winner with the bids placed.  Only correct agents' decisions count: a Byzantine agent may
+ * decide anything. */
+static void
+check_agreement (DmasAgent *agent, const DmasSlot *slot, DmasAgentId winner, gdouble score)
+{
+  DmasSim *sim = agent->sim;
+  const DmasJobId id = slot->job;
+  const guint32 epoch = slot->epoch;
   DmasAgentId *first;
   guint8 *flags;
+  if (agent->byzantine)
+    return;
   dmas_recovery_slot (sim, id, epoch, &first, &flags);
+  check_validity (agent, slot, winner, score, flags);
   if (!(*flags & DMAS_SLOT_DECIDED))
     {
       *flags |= DMAS_SLOT_DECIDED;
@@ -405,7 +441,7 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
   const guint32 epoch = slot->epoch;
   if (epoch < agent->epoch[id])
     {
-      check_agreement (agent, id, epoch, winner);
+      check_agreement (agent, slot, winner, bid->score);
       return DMAS_OK;
     }
   if (epoch > agent->epoch[id])
@@ -415,7 +451,7 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
     {
       if (agent->decided[id] == winner)
         return DMAS_OK;
-      check_agreement (agent, id, epoch, winner);
+      check_agreement (agent, slot, winner, bid->score);
       return DMAS_ESTATE;
     }
   agent->jobs[id] |= DMAS_AGENT_JOB_DECIDED;
@@ -425,7 +461,7 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
   agent->holder[id] = winner;
   agent->holder_inc[id] = winner != DMAS_AGENT_NONE ? incarnation_of (agent, winner)
                                                     : DMAS_INCARNATION_UNKNOWN;
-  check_agreement (agent, id, epoch, winner);
+  check_agreement (agent, slot, winner, bid->score);
 
   DmasJobRecord *record = record_of (agent, id);
   if (winner == DMAS_AGENT_NONE)
@@ -514,6 +550,17 @@ on_queue_settled (gpointer user_data)
 
 /* ---- crash and restart ---- */
 
+/* Availability refined to the protocol's quorum (DmasFaultModel): the service can decide
+ * while at least sim->quorum agents are up, correct and connected.  Hooks for what is not
+ * simulated yet: every agent is correct (no Byzantine faults exist: count only correct agents
+ * here once they do) and every agent that is up is connected (no partitions yet: count only
+ * the largest connected group of up agents once they exist). */
+gboolean
+dmas_sim_service_available (const DmasSim *sim)
+{
+  return sim->n_up >= sim->quorum;
+}
+
 gboolean
 dmas_agent_is_up (const DmasAgent *agent)
 {
@@ -546,7 +593,9 @@ dmas_agent_crash (DmasAgent *agent)
   agent->up = FALSE;
   dmas_metrics_agent_down (sim->metrics, agent->id, now);
   /* In centralized mode the service is the controller's (agents/central.c). */
-  if (--sim->n_up == 0 && sim->central == NULL)
+  const gboolean was_available = dmas_sim_service_available (sim);
+  sim->n_up--;
+  if (was_available && !dmas_sim_service_available (sim) && sim->central == NULL)
     dmas_metrics_service_down (sim->metrics, now);
 
   /* Its jobs first, while the log still says what it held. */
@@ -583,13 +632,15 @@ dmas_agent_restart (DmasAgent *agent)
       reset_contexts (agent);
       return;
     }
-  /* Stable storage (the consensus issue) hooks in here: the new instances will restore what
-   * their predecessors persisted before anything is delivered to them.  Until then a
-   * restarted agent knows nothing: empty log, empty cluster, new plugin instances. */
+  /* The new instances restored what their predecessors persisted (agent->storage, kept by
+   * the crash) from create(), before anything is delivered to them; everything else starts
+   * empty: log, cluster, timers. */
   dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "restarts (incarnation %u)",
                    agent->incarnation);
   dmas_metrics_agent_up (sim->metrics, agent->id, now);
-  if (sim->n_up++ == 0 && sim->central == NULL)
+  const gboolean was_available = dmas_sim_service_available (sim);
+  sim->n_up++;
+  if (!was_available && dmas_sim_service_available (sim) && sim->central == NULL)
     dmas_metrics_service_up (sim->metrics, now);
   dmas_detector_agent_up (sim->detector, agent->id);
   if (sim->central != NULL)

@@ -7,6 +7,7 @@
 
 #include <dmas/job.h>
 #include "agents/host_api.h"
+#include "agents/storage.h"
 #include "net/network.h"
 #include "world/localq.h"
 #include "world/platform.h"
@@ -48,6 +49,12 @@ struct DmasAgent {
   guint32 *holder_inc;      /* the holder's incarnation as known when recorded */
   DmasTime *opened_at;      /* when that slot was opened: the job's submit time in epoch 0,
                              * the re-announcement's time after (DMAS_TIME_NONE: not heard) */
+  /* Appended (services): stable storage per component kind (agents/storage.h), kept across
+   * crashes; [kind] for DMAS_KIND_BIDDING and DMAS_KIND_CONSENSUS, the rest NULL. */
+  DmasStorage *storage[DMAS_KIND_CONSENSUS + 1];
+  /* Appended (services): TRUE for an agent that does not follow its protocol.  No fault makes
+   * one yet (Byzantine faults are a later issue); the safety checker ignores its decisions. */
+  gboolean byzantine;
 };
 
 /* Builds agent `id` of `sim`: its local queue and its two plugin instances.
@@ -84,6 +91,10 @@ gboolean dmas_agent_is_up (const DmasAgent *agent);
  * slot). */
 void dmas_agent_learn_slot (DmasAgent *agent, const DmasJob *job, guint32 epoch,
                             DmasAgentId home, DmasTime opened);
+
+/* Appended (services).  Returns: (transfer none) the agent's stable storage for `kind`
+ * (bidding or consensus), which outlives its crashes. */
+DmasStorage *dmas_agent_storage (DmasAgent *agent, DmasKind kind);
 
 G_END_DECLS
 

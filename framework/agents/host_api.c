@@ -9,6 +9,8 @@
 #include "agents/faults.h"
 #include "agents/host_api.h"
 #include "agents/sim-private.h"
+#include "agents/signature.h"
+#include "agents/storage.h"
 #include "world/events.h"
 
 static inline DmasHostCtx *
@@ -363,6 +365,73 @@ api_agent_up (DmasCtx *ctx, DmasAgentId agent)
   return dmas_faults_agent_up (host (ctx), agent);
 }
 
+/* ---- signatures and stable storage (agents/signature.h, agents/storage.h) ---- */
+
+/* The agent whose identity and storage an instance uses: none for a fault component's, nor
+ * for the centralized controller's bidders (they act for the controller, not the cluster
+ * they evaluate). */
+static DmasAgent *
+acting_agent (const DmasHostCtx *h)
+{
+  if (h->agent == NULL || g_strcmp0 (h->sim->config->scheduling.mode, "centralized") == 0)
+    return NULL;
+  return h->agent;
+}
+
+static int
+api_sign (DmasCtx *ctx, const void *data, size_t len, uint8_t sig[DMAS_SIG_SIZE])
+{
+  DmasHostCtx *h = host (ctx);
+  DmasAgent *agent = acting_agent (h);
+  if (agent == NULL)
+    return DMAS_ESTATE;
+  if ((data == NULL && len > 0) || sig == NULL)
+    return DMAS_EINVAL;
+  return dmas_signer_sign (h->sim->signer, agent->id, data, len, sig);
+}
+
+static int
+api_verify (DmasCtx *ctx, DmasAgentId signer, const void *data, size_t len,
+            const uint8_t sig[DMAS_SIG_SIZE])
+{
+  DmasHostCtx *h = host (ctx);
+  if (signer >= h->sim->n_agents)
+    return DMAS_ENOENT;
+  if ((data == NULL && len > 0) || sig == NULL)
+    return DMAS_EINVAL;
+  return dmas_signer_verify (h->sim->signer, signer, data, len, sig);
+}
+
+static int
+api_persist (DmasCtx *ctx, const char *key, const void *data, size_t len)
+{
+  DmasHostCtx *h = host (ctx);
+  DmasAgent *agent = acting_agent (h);
+  if (agent == NULL)
+    return DMAS_ESTATE;
+  int status = dmas_storage_put (dmas_agent_storage (agent, h->kind), key, data, len);
+  if (status == DMAS_OK)
+    {
+      h->sim->metrics->storage_writes++;
+      h->sim->metrics->storage_bytes += len;
+    }
+  return status;
+}
+
+static const void *
+api_restore (DmasCtx *ctx, const char *key, size_t *len_out)
+{
+  DmasHostCtx *h = host (ctx);
+  DmasAgent *agent = acting_agent (h);
+  gsize len = 0;
+  const void *data = agent != NULL ? dmas_storage_get (dmas_agent_storage (agent, h->kind),
+                                                       key, &len)
+                                   : NULL;
+  if (len_out != NULL)
+    *len_out = len;
+  return data;
+}
+
 static const DmasHostApi host_api = {
   .struct_size = sizeof (DmasHostApi),
   .abi_major = DMAS_ABI_MAJOR,
@@ -390,6 +459,10 @@ static const DmasHostApi host_api = {
   .fault_crash = api_fault_crash,
   .fault_restart = api_fault_restart,
   .agent_up = api_agent_up,
+  .sign = api_sign,
+  .verify = api_verify,
+  .persist = api_persist,
+  .restore = api_restore,
 };
 
 const DmasHostApi *

@@ -28,3 +28,11 @@ libdmas_la_SOURCES += \
 	framework/agents/central-msg.c \
 	framework/agents/central-place.c \
 	framework/agents/central-private.h
+# Host services: simulated signatures, stable storage, the bids the validity check reads.
+libdmas_la_SOURCES += \
+	framework/agents/bidlog.c \
+	framework/agents/bidlog.h \
+	framework/agents/signature.c \
+	framework/agents/signature.h \
+	framework/agents/storage.c \
+	framework/agents/storage.h

@@ -4,11 +4,13 @@
 #define DMAS_AGENTS_SIM_PRIVATE_H
 
 #include "agents/agent.h"
+#include "agents/bidlog.h"
 #include "agents/central.h"
 #include "agents/client.h"
 #include "agents/detector.h"
 #include "agents/recovery.h"
 #include "agents/faults.h"
+#include "agents/signature.h"
 #include "agents/sim.h"
 #include "net/network.h"
 #include "world/platform.h"
@@ -18,7 +20,8 @@ G_BEGIN_DECLS
 
 enum {
   DMAS_SLOT_DECIDED = 1 << 0, /* some agent decided the slot */
-  DMAS_SLOT_VIOLATED = 1 << 1 /* and some other decision differed (counted once) */
+  DMAS_SLOT_VIOLATED = 1 << 1, /* and some other decision differed (counted once) */
+  DMAS_SLOT_INVALID = 1 << 2   /* decided for a winner that never placed that bid (once) */
 };
 
 struct DmasSim {
@@ -53,6 +56,13 @@ struct DmasSim {
    * primary controller (n_agents + 1), the backup (n_agents + 2). */
   DmasClients *clients;
   DmasCentral *central;       /* NULL in distributed mode */
+  /* Appended (services): the agents' signing secrets (agents/signature.h). */
+  DmasSigner *signer;
+  /* Appended (services): agents that must be up for the consensus protocol to make progress
+   * (dmas_quorum_size() of its fault model); distributed availability counts against it. */
+  guint quorum;
+  /* Appended (services): every bid proposed, per slot, for the validity check. */
+  DmasBidLog *bids;
 };
 
 #define DMAS_SIM_EXTRA_ENDPOINTS 3u
@@ -74,6 +84,10 @@ void dmas_sim_log_at (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, con
 /* TRUE when no submission is left and every submitted job is settled: the run has no more
  * work (events may still be pending: faults, plugin timers, messages in flight). */
 gboolean dmas_sim_work_settled (const DmasSim *sim);
+
+/* Appended (services).  TRUE while the distributed scheduling service can make progress: a
+ * quorum of agents is up, correct and connected (see the definition in agent.c). */
+gboolean dmas_sim_service_available (const DmasSim *sim);
 
 /* TRUE when some cluster of the platform fits `job` at all. */
 gboolean dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job);

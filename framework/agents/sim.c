@@ -163,6 +163,11 @@ build (DmasSim *sim, GError **error)
   sim->members = g_new (DmasAgentId, sim->n_agents);
   for (guint i = 0; i < sim->n_agents; i++)
     sim->members[i] = i;
+  sim->signer = dmas_signer_new (config->seed, sim->n_agents);
+  /* The registry zero-filled the ops of a consensus 1.0 plugin: it reads as model NONE. */
+  sim->metrics->fault_model = ((const DmasConsensusOps *) sim->consensus->ops)->fault_model;
+  sim->quorum = dmas_quorum_size (sim->metrics->fault_model, sim->n_agents);
+  sim->bids = dmas_bidlog_new (sim->workload->n_jobs, sim->n_agents);
 
   /* Instances may talk to the host from create(); everything they can reach exists by now. */
   sim->agents = g_new0 (DmasAgent *, sim->n_agents);
@@ -247,6 +252,8 @@ dmas_sim_free (DmasSim *sim)
   if (sim->consensus_params != NULL)
     dmas_node_free (sim->consensus_params);
   g_free (sim->members);
+  dmas_signer_free (sim->signer);
+  dmas_bidlog_free (sim->bids);
   g_free (sim->first_winner);
   g_free (sim->slot_flags);
   g_free (sim);

@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "metrics/summary.h"
 #include "plugin/registry.h"
+#include "world/events.h"
 
 typedef struct {
   gchar *outdir;
@@ -26,6 +27,7 @@ typedef struct {
   gchar *plugin_path;
   gdouble speed;
   gboolean quiet;
+  gchar *trace;
   gchar **args;
 } RunOptions;
 
@@ -36,6 +38,7 @@ run_options_clear (RunOptions *o)
   g_free (o->seed);
   g_strfreev (o->sets);
   g_free (o->plugin_path);
+  g_free (o->trace);
   g_strfreev (o->args);
 }
 
@@ -120,6 +123,31 @@ write_results (const gchar *outdir, const DmasConfig *config, const DmasSummaryI
          && dmas_result_write (outdir, "summary.json", json, error);
 }
 
+/* --trace FILE: one line per dispatched event, "SECONDS CLASS KIND AGENT", e.g.
+ * "0.002000000 deliver deliver 1"; AGENT is "-" for events of no agent.  Kinds are the world's
+ * event names (world/events.h), a number for one without a name.  Golden traces compare
+ * these files byte for byte. */
+static void
+trace_line (DmasTime time, DmasEventClass cls, guint32 kind, guint32 agent, gpointer data)
+{
+  static const gchar *const classes[] = { "fault", "deliver", "timer", "observe" };
+  static const gchar *const kinds[] = {
+    NULL, "submit", "job_end", "deliver", "timer", "heartbeat", "suspect", "crash", "restart",
+    "client", "controller",
+  };
+  FILE *out = data;
+  fprintf (out, "%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT " %s ", time / DMAS_S, time % DMAS_S,
+           (guint) cls < G_N_ELEMENTS (classes) ? classes[cls] : "?");
+  if (kind < G_N_ELEMENTS (kinds) && kinds[kind] != NULL)
+    fputs (kinds[kind], out);
+  else
+    fprintf (out, "%" G_GUINT32_FORMAT, kind);
+  if (agent == DMAS_AGENT_NONE)
+    fputs (" -\n", out);
+  else
+    fprintf (out, " %" G_GUINT32_FORMAT "\n", agent);
+}
+
 static int
 run (RunOptions *o)
 {
@@ -157,12 +185,29 @@ run (RunOptions *o)
     return fail (DMAS_EXIT_FAILURE, "cannot create the result directory %s: %s", outdir,
                  g_strerror (errno));
 
+  FILE *trace = NULL;
+  if (o->trace != NULL)
+    {
+      trace = fopen (o->trace, "w");
+      if (trace == NULL)
+        return fail (DMAS_EXIT_FAILURE, "--trace: cannot write %s: %s", o->trace,
+                     g_strerror (errno));
+      dmas_engine_set_trace (dmas_sim_engine (sim), trace_line, trace);
+    }
+
   g_autofree gchar *diagnosis = NULL;
   const gint64 wall_start = g_get_monotonic_time ();
   DmasRunStatus status = dmas_sim_run (sim, o->speed, TRUE, &diagnosis);
   const gdouble wall_s = (gdouble) (g_get_monotonic_time () - wall_start) / G_USEC_PER_SEC;
 
   DmasEngine *engine = dmas_sim_engine (sim);
+  if (trace != NULL)
+    {
+      dmas_engine_set_trace (engine, NULL, NULL);
+      gboolean bad = ferror (trace) != 0;
+      if (fclose (trace) != 0 || bad)
+        return fail (DMAS_EXIT_FAILURE, "--trace: error writing %s", o->trace);
+    }
   g_autofree gchar *digest = dmas_engine_digest (engine);
   const DmasSummaryInput in = {
     .status = status,
@@ -207,6 +252,9 @@ dmas_cmd_run (int argc, char **argv)
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &o.speed,
       "virtual seconds per wall second (default 0: as fast as possible)", "X" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print no summary table", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
+      "write every dispatched event to FILE, one line 'SECONDS CLASS KIND AGENT' each",
+      "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };

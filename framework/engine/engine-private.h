@@ -68,6 +68,9 @@ struct DmasEngine {
   DmasIdleCheckFn idle_fn;
   gpointer idle_data;
   gboolean stop_requested;
+
+  DmasTraceFn trace_fn; /* nullable: see dmas_engine_set_trace() */
+  gpointer trace_data;
 };
 
 /* digest.c */

@@ -292,6 +292,9 @@ run_popped (DmasEngine *engine, const DmasHeapEntry *top)
   dmas_engine_digest_fold (engine, top->time,
                            (guint) (top->order >> DMAS_EVENT_ORDER_CLASS_SHIFT), ev->kind,
                            ev->agent);
+  if (G_UNLIKELY (engine->trace_fn != NULL))
+    engine->trace_fn (top->time, (DmasEventClass) (top->order >> DMAS_EVENT_ORDER_CLASS_SHIFT),
+                      ev->kind, ev->agent, engine->trace_data);
   ev->fn (engine, ev->data);
   drop (engine, ev);
 }
@@ -342,6 +345,13 @@ dmas_engine_set_idle_check (DmasEngine *engine, DmasIdleCheckFn fn, gpointer use
 {
   engine->idle_fn = fn;
   engine->idle_data = user_data;
+}
+
+void
+dmas_engine_set_trace (DmasEngine *engine, DmasTraceFn fn, gpointer user_data)
+{
+  engine->trace_fn = fn;
+  engine->trace_data = user_data;
 }
 
 void

@@ -111,6 +111,16 @@ const gchar *dmas_run_status_to_string (DmasRunStatus status);
  * DMAS_RUN_DEADLOCK, NULL otherwise.  FALSE (outputs untouched) while it is still running. */
 gboolean dmas_engine_source_finished (GSource *source, DmasRunStatus *status, gchar **diagnosis);
 
+/* Observes every dispatched event, just before it runs: (virtual time, class, kind, agent)
+ * exactly as folded into the trace digest.  For golden traces and debugging (`dmas run
+ * --trace`); it must not schedule or cancel events. */
+typedef void (*DmasTraceFn) (DmasTime time, DmasEventClass cls, guint32 kind, guint32 agent,
+                             gpointer user_data);
+
+/* Installs (fn non-NULL) or removes (NULL) the trace observer.  Without one the dispatch path
+ * pays a single well-predicted branch. */
+void dmas_engine_set_trace (DmasEngine *engine, DmasTraceFn fn, gpointer user_data);
+
 G_END_DECLS
 
 #endif /* DMAS_ENGINE_H */

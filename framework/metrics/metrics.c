@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dmas/consensus.h>
+
 #include "metrics/metrics.h"
 
 DmasMetrics *
@@ -303,4 +305,32 @@ dmas_metrics_summarize (const DmasMetrics *metrics, DmasMetricsSummary *out)
   out->decision_latency_max_s = n > 0 ? lat[n - 1] : 0.0;
 
   summarize_faults (metrics, out);
+}
+
+guint
+dmas_quorum_size (guint32 model, guint n)
+{
+  switch (model)
+    {
+    case DMAS_FAULT_MODEL_CRASH:
+      return n / 2 + 1;
+    case DMAS_FAULT_MODEL_BYZANTINE:
+      return n > 0 ? 2 * ((n - 1) / 3) + 1 : 1;
+    default:
+      return 1;
+    }
+}
+
+const gchar *
+dmas_fault_model_to_string (guint32 model)
+{
+  switch (model)
+    {
+    case DMAS_FAULT_MODEL_CRASH:
+      return "crash";
+    case DMAS_FAULT_MODEL_BYZANTINE:
+      return "byzantine";
+    default:
+      return "none";
+    }
 }

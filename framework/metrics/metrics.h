@@ -65,6 +65,11 @@ typedef struct {
   /* Clients (agents/client.h). */
   guint64 submission_retries;   /* attempts after a client's first, over all jobs */
   guint64 submissions_given_up; /* jobs whose client stopped retrying (clients.give_up) */
+  /* Host services and the validity check (appended, issue 4). */
+  guint64 validity_violations; /* slots decided for a winner that placed no such bid > 0 */
+  guint64 storage_writes;   /* persist() calls that stored a value */
+  guint64 storage_bytes;    /* bytes of the values those calls stored */
+  guint32 fault_model;      /* the consensus component's DmasFaultModel (availability rule) */
 } DmasMetrics;
 
 /* [start, end) in virtual time; end DMAS_TIME_NONE while open (closed by the run's end). */
@@ -92,11 +97,18 @@ gdouble dmas_metrics_get (const DmasMetrics *metrics, const gchar *name);
  * agent_downtime (and counts one agent_failure); the restart closes it. */
 void dmas_metrics_agent_down (DmasMetrics *metrics, DmasAgentId agent, DmasTime t);
 void dmas_metrics_agent_up (DmasMetrics *metrics, DmasAgentId agent, DmasTime t);
-/* The scheduling service became unavailable / available again at `t` (distributed: no agent
- * is up; centralized: no controller is up).  Calls must alternate, down first; an outage
+/* The scheduling service became unavailable / available again at `t` (distributed: fewer
+ * agents up than the consensus quorum, dmas_quorum_size(); centralized: no controller is up).  Calls must alternate, down first; an outage
  * of zero length is not recorded. */
 void dmas_metrics_service_down (DmasMetrics *metrics, DmasTime t);
 void dmas_metrics_service_up (DmasMetrics *metrics, DmasTime t);
+
+/* Appended (issue 4).  Agents that must be up (and connected) for a protocol of fault model
+ * `model` (a DmasFaultModel) among `n` to make progress: NONE 1, CRASH floor(n/2) + 1,
+ * BYZANTINE 2f + 1 with f = floor((n - 1) / 3).  An unknown model counts as NONE. */
+guint dmas_quorum_size (guint32 model, guint n);
+/* Returns: (transfer none) "none", "crash" or "byzantine" (unknown models: "none"). */
+const gchar *dmas_fault_model_to_string (guint32 model);
 
 /* Bounded slowdown: max(1, (wait + run) / max(run, tau)), in any one unit. */
 gdouble dmas_bsld (gdouble wait, gdouble run, gdouble tau);

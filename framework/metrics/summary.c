@@ -195,6 +195,7 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_uint (b, "jobs_lost", s.jobs_lost);
   add_uint (b, "duplicate_executions", in->metrics->duplicate_executions);
   add_uint (b, "safety_violations", in->metrics->safety_violations);
+  add_uint (b, "validity_violations", in->metrics->validity_violations);
   add_double (b, "completion_rate", s.completion_rate);
   add_double (b, "wait_mean_s", s.wait_mean_s);
   add_double (b, "turnaround_mean_s", s.turnaround_mean_s);
@@ -212,6 +213,7 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_double (b, "decision_latency_p50_s", s.decision_latency_p50_s);
   add_double (b, "decision_latency_p95_s", s.decision_latency_p95_s);
   add_double (b, "decision_latency_max_s", s.decision_latency_max_s);
+  add_string (b, "fault_model", dmas_fault_model_to_string (in->metrics->fault_model));
   add_double (b, "availability", s.availability);
   add_double (b, "service_outage_mean_s", s.service_outage_mean_s);
   add_uint (b, "scheduler_failures", s.scheduler_failures);
@@ -226,6 +228,8 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_uint (b, "heartbeat_msgs", s.heartbeat_msgs);
   add_uint (b, "heartbeat_bytes", s.heartbeat_bytes);
   add_uint (b, "msgs_dropped_down", s.msgs_dropped_down);
+  add_uint (b, "storage_writes", in->metrics->storage_writes);
+  add_uint (b, "storage_bytes", in->metrics->storage_bytes);
   add_double (b, "fault_tolerance_score", s.fault_tolerance_score);
 
   if (in->workload != NULL)

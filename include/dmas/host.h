@@ -15,6 +15,10 @@ extern "C" {
 
 typedef struct DmasHostApi DmasHostApi;
 
+#define DMAS_SIG_SIZE 32
+#define DMAS_STORAGE_KEY_MAX 128
+#define DMAS_STORAGE_VALUE_MAX (16u * 1024u * 1024u)
+
 /* Per-instance context.  The host allocates it (with private data after `api`) and passes it
  * to every callback of the instance; it stays valid until the instance's destroy() returns. */
 typedef struct DmasCtx {
@@ -98,6 +102,29 @@ struct DmasHostApi {
   int (*fault_restart) (DmasCtx *ctx, DmasAgentId agent);
   /* Returns 1 when `agent` is up, 0 when it is down, DMAS_ENOENT or DMAS_ESTATE. */
   int (*agent_up) (DmasCtx *ctx, DmasAgentId agent);
+
+  /* signatures (appended): simulated, unforgeable.  The host signs with a secret of the
+   * calling agent that no plugin can read, so an agent can only produce its own signatures
+   * (a Byzantine agent lies about its own bid, never about another's).  `data` is borrowed. */
+  /* Writes DMAS_SIG_SIZE bytes into `sig`.  Returns DMAS_OK, or DMAS_ESTATE for an instance
+   * that belongs to no agent. */
+  int (*sign) (DmasCtx *ctx, const void *data, size_t len, uint8_t sig[DMAS_SIG_SIZE]);
+  /* Returns 1 when `sig` is `signer`'s signature of `data`, 0 when it is not, DMAS_ENOENT for
+   * an unknown signer. */
+  int (*verify) (DmasCtx *ctx, DmasAgentId signer, const void *data, size_t len,
+                 const uint8_t sig[DMAS_SIG_SIZE]);
+
+  /* stable storage (appended): per agent and per component kind, surviving the agent's
+   * crash (everything else of the instance is lost).  Keys are NUL-terminated strings of at
+   * most DMAS_STORAGE_KEY_MAX bytes; values at most DMAS_STORAGE_VALUE_MAX bytes.  A value is
+   * durable when persist() returns (the simulation has no torn writes). */
+  /* Stores a copy of `data` under `key`, replacing any older value.  Returns DMAS_OK or
+   * DMAS_EINVAL (key or value too large). */
+  int (*persist) (DmasCtx *ctx, const char *key, const void *data, size_t len);
+  /* Returns the value stored under `key` (borrowed: valid until the next persist() of that
+   * key or the end of the instance) with its length in *len_out, or NULL when there is none.
+   * A restarted agent's new instance calls this from create() to recover. */
+  const void *(*restore) (DmasCtx *ctx, const char *key, size_t *len_out);
 };
 
 /* Convenience wrappers, so plugin code reads dmas_now (ctx) rather than ctx->api->now (ctx). */

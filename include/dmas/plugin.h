@@ -17,7 +17,10 @@ extern "C" {
  *  - Each kind's ops struct has its own DMAS_<KIND>_API_MAJOR/MINOR with the same rules. */
 #define DMAS_PLUGIN_MAGIC 0x444d4153u /* "DMAS" */
 #define DMAS_ABI_MAJOR 1
-#define DMAS_ABI_MINOR 0
+/* 1.0: descriptor, component, host table up to param_duration.
+ * 1.1: host fault capability (fault_crash, fault_restart, agent_up), sign/verify,
+ *      persist/restore. */
+#define DMAS_ABI_MINOR 1
 
 typedef enum {
   DMAS_KIND_BIDDING = 1,

@@ -37,3 +37,69 @@ TESTS += tests/plugins/test-crash
 tests_plugins_test_crash_SOURCES = tests/plugins/test-crash.c
 tests_plugins_test_crash_LDADD = $(plugin_test_ldadd) -lm
 EXTRA_tests_plugins_test_crash_DEPENDENCIES = plugins/faults/crash.la
+
+# The contract every consensus component meets: one program that finds every module in
+# plugins/consensus/.libs and runs each property on each component (/contract/NAME/PROPERTY).
+check_PROGRAMS += tests/plugins/test-consensus-contract
+TESTS += tests/plugins/test-consensus-contract
+tests_plugins_test_consensus_contract_SOURCES = tests/plugins/test-consensus-contract.c
+tests_plugins_test_consensus_contract_LDADD = $(plugin_test_ldadd) -ldl
+EXTRA_tests_plugins_test_consensus_contract_DEPENDENCIES = plugins/consensus/auction.la
+
+# consensus/gossip, negotiation, weighted-voting.
+check_PROGRAMS += tests/plugins/test-gossip
+TESTS += tests/plugins/test-gossip
+tests_plugins_test_gossip_SOURCES = tests/plugins/test-gossip.c tests/plugins/consensus-util.h
+tests_plugins_test_gossip_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_gossip_DEPENDENCIES = plugins/consensus/gossip.la
+
+check_PROGRAMS += tests/plugins/test-negotiation
+TESTS += tests/plugins/test-negotiation
+tests_plugins_test_negotiation_SOURCES = tests/plugins/test-negotiation.c \
+	tests/plugins/consensus-util.h
+tests_plugins_test_negotiation_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_negotiation_DEPENDENCIES = plugins/consensus/negotiation.la
+
+# consensus/raft: elections, replication, crashes, restarts from storage, hostile networks.
+check_PROGRAMS += tests/plugins/test-raft
+TESTS += tests/plugins/test-raft
+tests_plugins_test_raft_SOURCES = tests/plugins/test-raft.c
+tests_plugins_test_raft_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_raft_DEPENDENCIES = plugins/consensus/raft.la
+
+# The mock host's services (sign/verify, persist/restore, crash and restart of one agent).
+check_PROGRAMS += tests/plugins/test-mock-services
+TESTS += tests/plugins/test-mock-services
+tests_plugins_test_mock_services_SOURCES = tests/plugins/test-mock-services.c
+tests_plugins_test_mock_services_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_mock_services_DEPENDENCIES = plugins/consensus/auction.la \
+	plugins/bidding/heuristic.la
+
+# consensus/tendermint against the mock host's signatures, storage and crash/restart.
+check_PROGRAMS += tests/plugins/test-tendermint
+TESTS += tests/plugins/test-tendermint
+tests_plugins_test_tendermint_SOURCES = tests/plugins/test-tendermint.c
+tests_plugins_test_tendermint_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_tendermint_DEPENDENCIES = plugins/consensus/tendermint.la
+
+check_PROGRAMS += tests/plugins/test-weighted-voting
+TESTS += tests/plugins/test-weighted-voting
+tests_plugins_test_weighted_voting_SOURCES = tests/plugins/test-weighted-voting.c \
+	tests/plugins/consensus-util.h
+tests_plugins_test_weighted_voting_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_weighted_voting_DEPENDENCIES = plugins/consensus/weighted-voting.la
+
+# consensus/pbft: message counts, crashes and restarts, a Byzantine primary (crafted
+# PRE-PREPAREs injected by the test), no quorum, hostile networks.
+check_PROGRAMS += tests/plugins/test-pbft
+TESTS += tests/plugins/test-pbft
+tests_plugins_test_pbft_SOURCES = tests/plugins/test-pbft.c
+tests_plugins_test_pbft_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_pbft_DEPENDENCIES = plugins/consensus/pbft.la
+
+# consensus/multipaxos: message counts, leader crash, quorum, stable storage, lossy networks.
+check_PROGRAMS += tests/plugins/test-multipaxos
+TESTS += tests/plugins/test-multipaxos
+tests_plugins_test_multipaxos_SOURCES = tests/plugins/test-multipaxos.c
+tests_plugins_test_multipaxos_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_multipaxos_DEPENDENCIES = plugins/consensus/multipaxos.la

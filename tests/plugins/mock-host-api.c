@@ -468,6 +468,118 @@ api_agent_up (DmasCtx *ctx, DmasAgentId agent)
   return rc != DMAS_OK ? rc : !inst->host->down[agent];
 }
 
+/* --- signatures and stable storage ------------------------------------------------------ */
+
+void
+mock_host_secret (MockHost *host, DmasAgentId agent, guint8 out[32])
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 seed[8];
+  for (guint i = 0; i < 8; i++)
+    seed[i] = (guint8) (host->seed >> (8 * i));
+  g_autofree gchar *label = g_strdup_printf ("sign/%u", agent);
+  g_checksum_update (sum, seed, sizeof seed);
+  g_checksum_update (sum, (const guchar *) label, strlen (label));
+  gsize len = 32;
+  g_checksum_get_digest (sum, out, &len);
+}
+
+static void
+signature_of (MockHost *host, DmasAgentId agent, const void *data, size_t len,
+              guint8 sig[DMAS_SIG_SIZE])
+{
+  guint8 secret[32];
+  mock_host_secret (host, agent, secret);
+  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, secret, sizeof secret);
+  if (len > 0)
+    g_hmac_update (hmac, data, len);
+  gsize n = DMAS_SIG_SIZE;
+  g_hmac_get_digest (hmac, sig, &n);
+}
+
+static int
+api_sign (DmasCtx *ctx, const void *data, size_t len, uint8_t sig[DMAS_SIG_SIZE])
+{
+  MockInstance *inst = instance_of (ctx);
+  if (inst->agent >= inst->host->n_agents)
+    return DMAS_ESTATE;
+  if ((data == NULL && len > 0) || sig == NULL)
+    return DMAS_EINVAL;
+  signature_of (inst->host, inst->agent, data, len, sig);
+  return DMAS_OK;
+}
+
+static int
+api_verify (DmasCtx *ctx, DmasAgentId signer, const void *data, size_t len,
+            const uint8_t sig[DMAS_SIG_SIZE])
+{
+  MockHost *host = instance_of (ctx)->host;
+  if (signer >= host->n_agents)
+    return DMAS_ENOENT;
+  if ((data == NULL && len > 0) || sig == NULL)
+    return DMAS_EINVAL;
+  guint8 expected[DMAS_SIG_SIZE];
+  signature_of (host, signer, data, len, expected);
+  return memcmp (expected, sig, DMAS_SIG_SIZE) == 0;
+}
+
+static GHashTable *
+storage_of (MockHost *host, DmasAgentId agent, DmasKind kind)
+{
+  return host->storage[(gsize) agent * MOCK_N_KINDS + (gsize) kind];
+}
+
+static int
+api_persist (DmasCtx *ctx, const char *key, const void *data, size_t len)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  if (inst->agent >= host->n_agents)
+    return DMAS_ESTATE;
+  if (key == NULL || strlen (key) > DMAS_STORAGE_KEY_MAX || len > DMAS_STORAGE_VALUE_MAX
+      || (data == NULL && len > 0))
+    return DMAS_EINVAL;
+  g_hash_table_replace (storage_of (host, inst->agent, inst->kind), g_strdup (key),
+                        g_bytes_new (data, len));
+  host->storage_writes++;
+  return DMAS_OK;
+}
+
+static const void *
+api_restore (DmasCtx *ctx, const char *key, size_t *len_out)
+{
+  MockInstance *inst = instance_of (ctx);
+  gsize len = 0;
+  const void *data = inst->agent < inst->host->n_agents && key != NULL
+                         ? mock_host_storage (inst->host, inst->agent, inst->kind, key, &len)
+                         : NULL;
+  if (len_out != NULL)
+    *len_out = len;
+  return data;
+}
+
+const void *
+mock_host_storage (MockHost *host, DmasAgentId agent, DmasKind kind, const gchar *key,
+                   gsize *len_out)
+{
+  g_return_val_if_fail (agent < host->n_agents && kind > 0 && kind < MOCK_N_KINDS, NULL);
+  GBytes *value = g_hash_table_lookup (storage_of (host, agent, kind), key);
+  gsize len = 0;
+  /* A stored empty value is still a value: never NULL for it. */
+  const void *data = value != NULL ? g_bytes_get_data (value, &len) : NULL;
+  if (value != NULL && data == NULL)
+    data = "";
+  if (len_out != NULL)
+    *len_out = len;
+  return data;
+}
+
+guint64
+mock_host_storage_writes (MockHost *host)
+{
+  return host->storage_writes;
+}
+
 static const DmasHostApi mock_api_table = {
   .struct_size = sizeof (DmasHostApi),
   .abi_major = DMAS_ABI_MAJOR,
@@ -495,6 +607,10 @@ static const DmasHostApi mock_api_table = {
   .fault_crash = api_fault_crash,
   .fault_restart = api_fault_restart,
   .agent_up = api_agent_up,
+  .sign = api_sign,
+  .verify = api_verify,
+  .persist = api_persist,
+  .restore = api_restore,
 };
 
 const DmasHostApi *

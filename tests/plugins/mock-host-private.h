@@ -71,6 +71,13 @@ struct MockHost {
 
   gboolean *down;           /* per agent: crashed (by a fault call or the test) */
   GArray *faults;           /* MockFault, the fault calls that took effect */
+
+  /* Stable storage, per agent and kind ([agent * MOCK_N_KINDS + kind]): key → GBytes.
+   * Owned by the host, not the instance, so it survives mock_host_crash_agent().  Looked up
+   * only, never iterated. */
+  GHashTable **storage;
+  guint *incarnation;       /* per agent: mock_host_restart_agent() calls so far */
+  guint64 storage_writes;
 };
 
 /* mock-host-api.c: the DmasHostApi table every instance's ctx points to, and its helpers. */
@@ -86,6 +93,8 @@ guint mock_kind_n_instances (MockHost *host, DmasKind kind);
 /* Runs the timer's free function and frees it. */
 void mock_timer_free (gpointer timer);
 void mock_message_free (gpointer message);
+/* The signing secret of `agent` (derived from the host's seed; never shown to plugins). */
+void mock_host_secret (MockHost *host, DmasAgentId agent, guint8 out[32]);
 /* Appends a message to the queue; injected ones do not count as traffic. */
 void mock_enqueue (MockHost *host, DmasKind kind, DmasAgentId src, DmasAgentId dst,
                    guint32 type, GBytes *body, gboolean injected);

@@ -103,7 +103,8 @@ mock_host_deliver (MockHost *host, guint index)
   g_return_if_fail (index < host->queue->len);
   MockMessage *m = g_ptr_array_steal_index (host->queue, index);
   MockKind *k = &host->kinds[m->kind];
-  if (k->instances == NULL)
+  /* A crashed agent (mock_host_crash_agent) has no instance: its messages are lost. */
+  if (k->instances == NULL || m->dst >= host->n_agents || k->instances[m->dst] == NULL)
     host->undeliverable++;
   else
     {

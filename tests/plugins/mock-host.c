@@ -121,6 +121,11 @@ mock_host_new (guint n_agents, guint64 seed)
   host->log = g_ptr_array_new_with_free_func (g_free);
   host->down = g_new0 (gboolean, n_agents);
   host->faults = g_array_new (FALSE, TRUE, sizeof (MockFault));
+  host->storage = g_new (GHashTable *, (gsize) n_agents * MOCK_N_KINDS);
+  for (gsize i = 0; i < (gsize) n_agents * MOCK_N_KINDS; i++)
+    host->storage[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_bytes_unref);
+  host->incarnation = g_new0 (guint, n_agents);
   return host;
 }
 
@@ -193,6 +198,10 @@ mock_host_free (MockHost *host)
   g_ptr_array_unref (host->log);
   g_free (host->down);
   g_array_unref (host->faults);
+  for (gsize i = 0; i < (gsize) host->n_agents * MOCK_N_KINDS; i++)
+    g_hash_table_unref (host->storage[i]);
+  g_free (host->storage);
+  g_free (host->incarnation);
   g_free (host->members);
   g_free (host);
 }
@@ -230,6 +239,43 @@ params_load (MockKind *k, const gchar *const *params, GError **error)
       g_hash_table_replace (k->params, g_steal_pointer (&key), g_strdup (eq + 1));
     }
   return TRUE;
+}
+
+/* An instance of k's component on `agent`, created; NULL with error set if create() fails.
+ * Incarnation 0 keeps the random stream tests were written against; a restarted agent's
+ * instances get a new one. */
+static MockInstance *
+instance_new (MockHost *host, MockKind *k, DmasAgentId agent, guint incarnation,
+              GError **error)
+{
+  const DmasComponent *component = k->component;
+  const DmasKind kind = component->kind;
+  MockInstance *inst = g_new0 (MockInstance, 1);
+  guint32 seed[5] = { (guint32) host->seed, (guint32) (host->seed >> 32), agent, kind,
+                      incarnation };
+  inst->host = host;
+  inst->agent = agent;
+  inst->kind = kind;
+  inst->ctx.base.api = mock_host_api ();
+  inst->ctx.instance = inst;
+  inst->rng = g_rand_new_with_seed_array (seed, incarnation == 0 ? 4 : G_N_ELEMENTS (seed));
+
+  DmasError err = { 0, "" };
+  inst->self = kind == DMAS_KIND_BIDDING ? k->bidding.create (&inst->ctx.base, &err)
+               : kind == DMAS_KIND_FAULT ? k->fault.create (&inst->ctx.base, &err)
+                                         : k->consensus.create (&inst->ctx.base, &err);
+  if (inst->self != NULL)
+    return inst;
+  if (kind == DMAS_KIND_FAULT)
+    g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
+                 "%s: create() failed (status %d): %s", component->name, err.code,
+                 err.message);
+  else
+    g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
+                 "%s: create() failed on agent %u (status %d): %s", component->name, agent,
+                 err.code, err.message);
+  instance_destroy (host, k, inst);
+  return NULL;
 }
 
 gboolean
@@ -273,32 +319,11 @@ mock_host_start (MockHost *host, const DmasComponent *component, const gchar *co
 
   for (guint i = 0; i < n; i++)
     {
-      MockInstance *inst = g_new0 (MockInstance, 1);
       /* A fault instance belongs to no agent. */
       const DmasAgentId agent = kind == DMAS_KIND_FAULT ? DMAS_AGENT_NONE : host->members[i];
-      guint32 seed[4] = { (guint32) host->seed, (guint32) (host->seed >> 32), agent, kind };
-      inst->host = host;
-      inst->agent = agent;
-      inst->kind = kind;
-      inst->ctx.base.api = mock_host_api ();
-      inst->ctx.instance = inst;
-      inst->rng = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
-      k->instances[i] = inst;
-
-      DmasError err = { 0, "" };
-      inst->self = kind == DMAS_KIND_BIDDING ? k->bidding.create (&inst->ctx.base, &err)
-                   : kind == DMAS_KIND_FAULT ? k->fault.create (&inst->ctx.base, &err)
-                                             : k->consensus.create (&inst->ctx.base, &err);
-      if (inst->self == NULL)
+      k->instances[i] = instance_new (host, k, agent, 0, error);
+      if (k->instances[i] == NULL)
         {
-          if (kind == DMAS_KIND_FAULT)
-            g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
-                         "%s: create() failed (status %d): %s", component->name, err.code,
-                         err.message);
-          else
-            g_set_error (error, MOCK_HOST_ERROR, MOCK_HOST_ERROR_CREATE,
-                         "%s: create() failed on agent %u (status %d): %s", component->name, i,
-                         err.code, err.message);
           mock_host_stop (host, kind);
           return FALSE;
         }
@@ -314,7 +339,20 @@ mock_host_instance (MockHost *host, DmasAgentId agent, DmasKind kind)
   if (kind == DMAS_KIND_FAULT)
     return k->instances != NULL ? k->instances[0]->self : NULL;
   g_return_val_if_fail (agent < host->n_agents, NULL);
-  return k->instances != NULL ? k->instances[agent]->self : NULL;
+  return k->instances != NULL && k->instances[agent] != NULL ? k->instances[agent]->self : NULL;
+}
+
+DmasCtx *
+mock_host_ctx (MockHost *host, DmasAgentId agent, DmasKind kind)
+{
+  g_return_val_if_fail (kind > 0 && kind < MOCK_N_KINDS, NULL);
+  MockKind *k = &host->kinds[kind];
+  if (k->instances == NULL)
+    return NULL;
+  if (kind == DMAS_KIND_FAULT)
+    return &k->instances[0]->ctx.base;
+  g_return_val_if_fail (agent < host->n_agents, NULL);
+  return k->instances[agent] != NULL ? &k->instances[agent]->ctx.base : NULL;
 }
 
 guint
@@ -329,8 +367,9 @@ static MockInstance *
 running_instance (MockHost *host, DmasAgentId agent, DmasKind kind)
 {
   MockKind *k = &host->kinds[kind];
-  if (agent >= host->n_agents || k->instances == NULL)
-    g_error ("mock host: no %s instance on agent %u", mock_kind_dir (kind), agent);
+  if (agent >= host->n_agents || k->instances == NULL || k->instances[agent] == NULL)
+    g_error ("mock host: no %s instance on agent %u (not started, or crashed)",
+             mock_kind_dir (kind), agent);
   return k->instances[agent];
 }
 
@@ -387,4 +426,42 @@ mock_host_arm (MockHost *host, DmasError *err)
     g_error ("mock host: no fault instance to arm");
   MockInstance *inst = k->instances[0];
   return k->fault.arm (inst->self, &inst->ctx.base, err);
+}
+
+/* --- crashes ------------------------------------------------------------------------------ */
+
+void
+mock_host_crash_agent (MockHost *host, DmasAgentId agent)
+{
+  g_return_if_fail (agent < host->n_agents);
+  /* Consensus first: the reverse of creation, as the real host does. */
+  for (gint kind = MOCK_N_KINDS - 1; kind > 0; kind--)
+    {
+      MockKind *k = &host->kinds[kind];
+      if (kind == DMAS_KIND_FAULT || k->instances == NULL || k->instances[agent] == NULL)
+        continue;
+      instance_destroy (host, k, g_steal_pointer (&k->instances[agent]));
+    }
+  host->down[agent] = TRUE;
+}
+
+gboolean
+mock_host_restart_agent (MockHost *host, DmasAgentId agent, GError **error)
+{
+  g_return_val_if_fail (agent < host->n_agents, FALSE);
+  const guint incarnation = ++host->incarnation[agent];
+  for (gint kind = 1; kind < MOCK_N_KINDS; kind++)
+    {
+      MockKind *k = &host->kinds[kind];
+      if (kind == DMAS_KIND_FAULT || k->instances == NULL || k->instances[agent] != NULL)
+        continue;
+      k->instances[agent] = instance_new (host, k, agent, incarnation, error);
+      if (k->instances[agent] == NULL)
+        {
+          mock_host_crash_agent (host, agent);
+          return FALSE;
+        }
+    }
+  host->down[agent] = FALSE;
+  return TRUE;
 }

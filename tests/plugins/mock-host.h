@@ -188,6 +188,31 @@ const GArray *mock_host_faults (MockHost *host);
 gboolean mock_host_agent_is_up (MockHost *host, DmasAgentId agent);
 /* Sets an agent up or down behind the plugins' back (another cause), unrecorded. */
 void mock_host_set_agent_up (MockHost *host, DmasAgentId agent, gboolean up);
+/* --- crashes and stable storage ------------------------------------------------------- */
+
+/* sign()/verify() are HMAC-SHA256 with a per-agent secret derived from the host's seed (as
+ * in the real host); persist()/restore() keep a map per (agent, kind) owned by the host.
+ * Instances that belong to no agent (faults) get DMAS_ESTATE from sign() and persist(). */
+
+/* Crashes `agent`: destroys its instance of every running kind but faults (its pending timers'
+ * free functions run), marks it down; its stable storage stays.  Messages to it are then
+ * undeliverable (counted), queued or not.  No-op on an agent already crashed this way. */
+void mock_host_crash_agent (MockHost *host, DmasAgentId agent);
+/* Creates new instances on a crashed `agent` for every running kind (bidding first, then
+ * consensus), with a fresh random stream per incarnation; their create() may restore().
+ * Marks it up.  Returns FALSE with error set if a create() fails (the agent stays down). */
+gboolean mock_host_restart_agent (MockHost *host, DmasAgentId agent, GError **error);
+/* Returns: (transfer none) (nullable) the value `agent`'s `kind` persisted under `key`, with
+ * its length in *len_out (nullable); NULL when there is none. */
+const void *mock_host_storage (MockHost *host, DmasAgentId agent, DmasKind kind,
+                               const gchar *key, gsize *len_out);
+/* Returns: (transfer none) (nullable) the context of `agent`'s instance of `kind` (NULL while
+ * none runs), so that a test can call the host API as that agent: e.g. sign() a message a
+ * plugin must accept, or verify() one it sent. */
+DmasCtx *mock_host_ctx (MockHost *host, DmasAgentId agent, DmasKind kind);
+/* Number of persist() calls that stored a value, over all agents. */
+guint64 mock_host_storage_writes (MockHost *host);
+
 /* Returns: (transfer none) the log lines, "t=<ns> agent=<id> <kind> <level>: <message>". */
 const GPtrArray *mock_host_log (MockHost *host);
 gboolean mock_host_log_contains (MockHost *host, const gchar *needle);

@@ -27,3 +27,55 @@ EXTRA_DIST += tests/scenarios/central-crash.yaml
 check_PROGRAMS += tests/scenarios/test-kth
 TESTS += tests/scenarios/test-kth
 tests_scenarios_test_kth_LDADD = $(scenario_ldadd) -lm
+# Randomized safety runs of every consensus component built (200 seeds each, random crashes
+# within the fault model's threshold, jitter), in process through the simulator, and the
+# negative control tests/consensus-broken/broken-quorum.  Long sweeps: safety-sweep.sh.
+check_PROGRAMS += tests/scenarios/test-safety
+TESTS += tests/scenarios/test-safety
+tests_scenarios_test_safety_LDADD = libdmas.la $(GLIB_LIBS) $(JSON_LIBS)
+EXTRA_tests_scenarios_test_safety_DEPENDENCIES = plugins/consensus/auction.la \
+	plugins/bidding/heuristic.la tests/consensus-broken/broken-quorum.la
+EXTRA_DIST += tests/scenarios/safety.yaml tests/scenarios/safety-sweep.sh
+# Golden traces: `dmas run golden/NAME.yaml --trace` byte for byte against golden/NAME.trace,
+# one test per consensus component built (skipped, named, when it has no golden files yet).
+# Regenerate with tests/scenarios/golden-regen.sh [NAME...] from the build directory.
+check_PROGRAMS += tests/scenarios/test-golden
+TESTS += tests/scenarios/test-golden
+tests_scenarios_test_golden_LDADD = $(scenario_ldadd) libdmas.la
+EXTRA_tests_scenarios_test_golden_DEPENDENCIES = plugins/consensus/auction.la
+# The whole directory is distributed, so that goldens of new components need no edit here.
+EXTRA_DIST += tests/scenarios/golden-regen.sh tests/scenarios/golden
+# configs/compare/consensus.yaml with --set scheduling.consensus=auction, with and without a
+# crash.
+check_PROGRAMS += tests/scenarios/test-compare
+TESTS += tests/scenarios/test-compare
+tests_scenarios_test_compare_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_compare_DEPENDENCIES = plugins/consensus/auction.la \
+	plugins/bidding/heuristic.la
+# configs/quickstart.yaml with gossip, negotiation and weighted-voting, with and without a crash.
+check_PROGRAMS += tests/scenarios/test-quickstart-consensus
+TESTS += tests/scenarios/test-quickstart-consensus
+tests_scenarios_test_quickstart_consensus_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_quickstart_consensus_DEPENDENCIES = plugins/consensus/gossip.la \
+	plugins/consensus/negotiation.la plugins/consensus/weighted-voting.la \
+	plugins/bidding/heuristic.la
+# configs/quickstart.yaml with multipaxos: clean (cost formula), leader crash, majority down.
+check_PROGRAMS += tests/scenarios/test-multipaxos-e2e
+TESTS += tests/scenarios/test-multipaxos-e2e
+tests_scenarios_test_multipaxos_e2e_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_multipaxos_e2e_DEPENDENCIES = plugins/consensus/multipaxos.la \
+	plugins/bidding/heuristic.la plugins/faults/crash.la
+# configs/quickstart.yaml with pbft: clean (2n^2 - n - 1 messages per decision), primary crash,
+# f = 2 crashes with 7 agents.
+check_PROGRAMS += tests/scenarios/test-pbft-e2e
+TESTS += tests/scenarios/test-pbft-e2e
+tests_scenarios_test_pbft_e2e_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_pbft_e2e_DEPENDENCIES = plugins/consensus/pbft.la \
+	plugins/bidding/heuristic.la plugins/faults/crash.la
+# configs/quickstart.yaml with raft: clean (exact message formula), leader crash, follower
+# crash, majority down.
+check_PROGRAMS += tests/scenarios/test-raft-e2e
+TESTS += tests/scenarios/test-raft-e2e
+tests_scenarios_test_raft_e2e_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_raft_e2e_DEPENDENCIES = plugins/consensus/raft.la \
+	plugins/bidding/heuristic.la plugins/faults/crash.la

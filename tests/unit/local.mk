@@ -75,3 +75,7 @@ TESTS += tests/unit/test-workload-run
 tests_unit_test_workload_run_LDADD = libdmas.la
 EXTRA_tests_unit_test_workload_run_DEPENDENCIES = plugins/bidding/heuristic.la \
 	plugins/consensus/auction.la
+# Host services: signatures, stable storage, validity, quorum availability.
+check_PROGRAMS += tests/unit/test-services
+TESTS += tests/unit/test-services
+tests_unit_test_services_LDADD = libdmas.la

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/consensus-broken: consensus components that are wrong on purpose, never installed; the
+# negative controls (tests/scenarios/test-safety.c) prove the safety checker catches them.
+check_LTLIBRARIES += tests/consensus-broken/broken-quorum.la
+tests_consensus_broken_broken_quorum_la_SOURCES = tests/consensus-broken/broken-quorum.c
+tests_consensus_broken_broken_quorum_la_CPPFLAGS = -I$(top_srcdir)/include
+tests_consensus_broken_broken_quorum_la_CFLAGS = $(plugin_cflags)
+tests_consensus_broken_broken_quorum_la_LDFLAGS = $(check_plugin_ldflags)
