@@ -37,7 +37,9 @@
  *   agent that never proposed (down when the slot opened) answers a ROUND of round
  *   >= max_rounds with what it knows: once the network heals the laggard hears a majority.
  *
- * Guarantees.  Fault model: crash.  Without loss, when every live agent proposes within one
+ * Guarantees.  Declared fault model: none (DMAS_FAULT_MODEL_NONE), because agreement is not
+ * guaranteed when messages are lost or late (below), although it needs a majority to decide,
+ * which the availability metric does not reflect for it.  Without loss, when every live agent proposes within one
  * round of the others, every agent decides the same bid -- the best bid placed by any agent
  * that proposed before the first tick -- after exactly k ticks; a crashed minority does not
  * stop that; a crashed majority stops every decision.  Under message loss there is NO
@@ -424,7 +426,7 @@ static const DmasConsensusOps negotiation_ops = {
   .propose = negotiation_propose,
   .on_message = negotiation_on_message,
   .agent_status = NULL,
-  .fault_model = DMAS_FAULT_MODEL_CRASH,
+  .fault_model = DMAS_FAULT_MODEL_NONE,
 };
 
 static const DmasParamSpec negotiation_params[] = {
