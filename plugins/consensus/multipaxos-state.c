@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* consensus/multipaxos: ballots, member lookup and the instance table. */
+#include <stdlib.h>
+
+#include "multipaxos-private.h"
+
+/* --- helpers ---------------------------------------------------------------------------- */
+
+uint64_t
+multipaxos_ballot_round (Ballot b)
+{
+  return b >> 32;
+}
+
+DmasAgentId
+multipaxos_ballot_owner (Ballot b)
+{
+  return (DmasAgentId) (b & 0xffffffffu);
+}
+
+int
+multipaxos_member_index (const Paxos *self, DmasAgentId agent, uint32_t *index)
+{
+  uint32_t lo = 0, hi = self->n;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (self->members[mid] < agent)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == self->n || self->members[lo] != agent)
+    return 0;
+  *index = lo;
+  return 1;
+}
+
+static DmasBid
+rejection (DmasJobId job)
+{
+  return (DmasBid){ .job = job, .agent = DMAS_AGENT_NONE, .reserved = 0, .score = 0.0 };
+}
+
+static int
+key_cmp (const void *a_, const void *b_)
+{
+  const Key *a = a_, *b = b_;
+  if (a->job != b->job)
+    return a->job < b->job ? -1 : 1;
+  return a->epoch < b->epoch ? -1 : a->epoch > b->epoch;
+}
+
+/* --- instance table: open addressing, no deletion (instances live for the run) ---------- */
+
+static size_t
+key_hash (DmasJobId job, uint32_t epoch)
+{
+  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (size_t) (z ^ (z >> 31));
+}
+
+Instance *
+multipaxos_inst_lookup (Paxos *self, DmasJobId job, uint32_t epoch)
+{
+  size_t mask = self->capacity - 1;
+  for (size_t i = key_hash (job, epoch) & mask;; i = (i + 1) & mask)
+    {
+      Instance *s = &self->table[i];
+      if (!s->used)
+        return NULL;
+      if (s->job == job && s->epoch == epoch)
+        return s;
+    }
+}
+
+static void
+inst_place (Instance *table, size_t capacity, const Instance *record)
+{
+  size_t mask = capacity - 1;
+  size_t i = key_hash (record->job, record->epoch) & mask;
+  while (table[i].used)
+    i = (i + 1) & mask;
+  table[i] = *record;
+}
+
+/* Returns the instance of (job, epoch), creating it; NULL when out of memory.  The pointer
+ * is valid until the next creation. */
+Instance *
+multipaxos_inst_get (Paxos *self, DmasJobId job, uint32_t epoch, DmasAgentId home)
+{
+  Instance *s = multipaxos_inst_lookup (self, job, epoch);
+  if (s != NULL)
+    return s;
+  if (2 * (self->used + 1) > self->capacity)
+    {
+      size_t capacity = self->capacity * 2;
+      Instance *table = calloc (capacity, sizeof *table);
+      if (table == NULL)
+        return NULL;
+      for (size_t i = 0; i < self->capacity; i++)
+        if (self->table[i].used)
+          inst_place (table, capacity, &self->table[i]);
+      free (self->table);
+      self->table = table;
+      self->capacity = capacity;
+    }
+  uint8_t *bits = calloc (2 * (size_t) self->bitmap_len, 1);
+  if (bits == NULL)
+    return NULL;
+  Instance record = {
+    .job = job,
+    .epoch = epoch,
+    .home = home,
+    .used = 1,
+    .bid_sent_to = DMAS_AGENT_NONE,
+    .record = UINT32_MAX,
+    .acc_value = rejection (job),
+    .bits = bits,
+    .best = rejection (job),
+  };
+  inst_place (self->table, self->capacity, &record);
+  self->used++;
+  return multipaxos_inst_lookup (self, job, epoch);
+}
+
+/* Keys of the instances matching `want`, sorted: protocol actions over many instances run in
+ * slot order, never in table order.  Returns NULL when none (or out of memory). */
+Key *
+multipaxos_inst_keys (Paxos *self, int (*want) (const Paxos *, const Instance *), uint32_t *n_out)
+{
+  *n_out = 0;
+  Key *keys = malloc ((self->used ? self->used : 1) * sizeof *keys);
+  if (keys == NULL)
+    return NULL;
+  for (size_t i = 0; i < self->capacity; i++)
+    if (self->table[i].used && want (self, &self->table[i]))
+      keys[(*n_out)++] = (Key){ self->table[i].job, self->table[i].epoch };
+  qsort (keys, *n_out, sizeof *keys, key_cmp);
+  return keys;
+}
+
+void
+multipaxos_set_stage (Paxos *self, Instance *s, Stage stage)
+{
+  if (s->stage == STAGE_IDLE && stage != STAGE_IDLE)
+    self->n_open++;
+  else if (s->stage != STAGE_IDLE && stage == STAGE_IDLE)
+    self->n_open--;
+  s->stage = (uint8_t) stage;
+}

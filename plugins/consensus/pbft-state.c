@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* consensus/pbft: slot table, member lookup and the per-seq log entries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pbft-private.h"
+
+/* --- slot table (open addressing, never shrinks: slots are remembered for the run) ------- */
+
+static size_t
+key_hash (DmasJobId job, uint32_t epoch)
+{
+  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (size_t) (z ^ (z >> 31));
+}
+
+Slot *
+pbft_slot_find (Pbft *self, DmasJobId job, uint32_t epoch)
+{
+  size_t mask = self->cap - 1;
+  for (size_t i = key_hash (job, epoch) & mask;; i = (i + 1) & mask)
+    {
+      Slot *s = &self->slots[i];
+      if (!s->used)
+        return NULL;
+      if (s->job == job && s->epoch == epoch)
+        return s;
+    }
+}
+
+Slot *
+pbft_slot_get (Pbft *self, DmasJobId job, uint32_t epoch)
+{
+  Slot *s = pbft_slot_find (self, job, epoch);
+  if (s != NULL)
+    return s;
+  if (2 * (self->used + 1) > self->cap)
+    {
+      size_t cap = self->cap * 2;
+      Slot *t = calloc (cap, sizeof *t);
+      if (t == NULL)
+        return NULL;
+      for (size_t i = 0; i < self->cap; i++)
+        if (self->slots[i].used)
+          {
+            size_t j = key_hash (self->slots[i].job, self->slots[i].epoch) & (cap - 1);
+            while (t[j].used)
+              j = (j + 1) & (cap - 1);
+            t[j] = self->slots[i];
+          }
+      free (self->slots);
+      self->slots = t;
+      self->cap = cap;
+    }
+  size_t mask = self->cap - 1;
+  size_t i = key_hash (job, epoch) & mask;
+  while (self->slots[i].used)
+    i = (i + 1) & mask;
+  s = &self->slots[i];
+  memset (s, 0, sizeof *s);
+  s->used = 1;
+  s->job = job;
+  s->epoch = epoch;
+  s->home = DMAS_AGENT_NONE;
+  self->used++;
+  return s;
+}
+
+int
+pbft_key_push (Key **arr, size_t *n, size_t *cap, DmasJobId job, uint32_t epoch)
+{
+  if (*n == *cap)
+    {
+      size_t c = *cap ? *cap * 2 : 16;
+      Key *p = realloc (*arr, c * sizeof *p);
+      if (p == NULL)
+        return DMAS_ENOMEM;
+      *arr = p;
+      *cap = c;
+    }
+  (*arr)[(*n)++] = (Key){ job, epoch };
+  return DMAS_OK;
+}
+
+/* --- helpers ---------------------------------------------------------------------------- */
+
+int
+pbft_member_index (const Pbft *self, DmasAgentId agent, uint32_t *index)
+{
+  uint32_t lo = 0, hi = self->n;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (self->members[mid] < agent)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == self->n || self->members[lo] != agent)
+    return 0;
+  *index = lo;
+  return 1;
+}
+
+uint32_t
+pbft_primary_of (const Pbft *self, uint32_t view)
+{
+  return view % self->n;
+}
+
+int
+pbft_is_primary (const Pbft *self)
+{
+  return self->active && pbft_primary_of (self, self->view) == self->me;
+}
+
+Entry *
+pbft_entry_get (Pbft *self, uint64_t seq)
+{
+  if (seq == 0)
+    return NULL;
+  if (seq >= self->log_cap)
+    {
+      uint64_t cap = self->log_cap ? self->log_cap : 64;
+      while (cap <= seq)
+        cap *= 2;
+      Entry **l = realloc (self->log, cap * sizeof *l);
+      if (l == NULL)
+        return NULL;
+      memset (l + self->log_cap, 0, (cap - self->log_cap) * sizeof *l);
+      self->log = l;
+      self->log_cap = cap;
+    }
+  if (self->log[seq] == NULL)
+    {
+      Entry *e = calloc (1, sizeof *e);
+      uint32_t n = self->n;
+      if (e == NULL)
+        return NULL;
+      e->prep_has = calloc (n, 1);
+      e->prep_d = calloc (n, DIGEST);
+      e->prep_sig = calloc (n, SIG);
+      e->com_has = calloc (n, 1);
+      e->com_d = calloc (n, DIGEST);
+      if (!e->prep_has || !e->prep_d || !e->prep_sig || !e->com_has || !e->com_d)
+        {
+          free (e->prep_has); free (e->prep_d); free (e->prep_sig);
+          free (e->com_has); free (e->com_d); free (e);
+          return NULL;
+        }
+      self->log[seq] = e;
+      if (seq > self->max_seq)
+        self->max_seq = seq;
+    }
+  return self->log[seq];
+}
+
+void
+pbft_entry_free (Entry *e)
+{
+  if (e == NULL)
+    return;
+  free (e->batch); free (e->prep_has); free (e->prep_d); free (e->prep_sig);
+  free (e->com_has); free (e->com_d); free (e->cert); free (e->final);
+  free (e->fetch_has); free (e->fetch_d);
+  free (e);
+}
+
+/* Forgets the votes of an older view (the certificate and the executed batch stay). */
+void
+pbft_entry_enter_view (Pbft *self, Entry *e, uint32_t view)
+{
+  if (e->view == view)
+    return;
+  e->view = view;
+  e->has_pp = 0;
+  free (e->batch);
+  e->batch = NULL;
+  e->batch_len = 0;
+  memset (e->prep_has, 0, self->n);
+  memset (e->com_has, 0, self->n);
+  e->prepared = 0;
+  e->committed = 0;
+}
