@@ -199,3 +199,46 @@ scen_jobs_column (const gchar *dir, const gchar *name)
     }
   return values;
 }
+
+gdouble
+scen_plugin_metric (const gchar *dir, const gchar *name)
+{
+  g_autoptr (JsonObject) root = scen_summary (dir);
+  JsonObject *metrics = json_object_get_object_member (root, "plugin_metrics");
+  g_assert_nonnull (metrics);
+  /* A counter no plugin ever added to is absent: it counted nothing. */
+  return json_object_has_member (metrics, name) ? json_object_get_double_member (metrics, name)
+                                                : 0.0;
+}
+
+gchar *
+scen_run_consensus (const gchar *prefix, const gchar *consensus, const gchar *const *sets,
+                    gchar **out)
+{
+  gchar *tmpdir = scen_tmpdir_new (prefix);
+  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *method = g_strdup_printf ("scheduling.consensus=%s", consensus);
+  g_autoptr (GPtrArray) extra = g_ptr_array_new ();
+
+  *out = g_build_filename (tmpdir, "run", NULL);
+  g_ptr_array_add (extra, (gpointer) "--set");
+  g_ptr_array_add (extra, method);
+  for (; sets != NULL && *sets != NULL; sets++)
+    {
+      g_ptr_array_add (extra, (gpointer) "--set");
+      g_ptr_array_add (extra, (gpointer) *sets);
+    }
+  g_ptr_array_add (extra, NULL);
+  scen_run (config, *out, (const gchar *const *) extra->pdata);
+
+  g_autofree gchar *status = scen_summary_string (*out, "status");
+  g_assert_cmpstr (status, ==, "complete");
+  gint64 submitted = scen_summary_int (*out, "jobs_submitted");
+  g_assert_cmpint (submitted, >, 0);
+  g_assert_cmpint (scen_summary_int (*out, "jobs_completed"), ==, submitted);
+  g_assert_cmpint (scen_summary_int (*out, "jobs_lost"), ==, 0);
+  g_assert_cmpint (scen_summary_int (*out, "safety_violations"), ==, 0);
+  g_assert_cmpint (scen_summary_int (*out, "validity_violations"), ==, 0);
+  g_assert_cmpint (scen_summary_int (*out, "duplicate_executions"), ==, 0);
+  return tmpdir;
+}

@@ -53,6 +53,17 @@ gchar *scen_summary_string (const gchar *dir, const gchar *member);
  * Returns: (transfer full) (element-type utf8) a GPtrArray that frees its strings. */
 GPtrArray *scen_jobs_column (const gchar *dir, const gchar *name);
 
+/* Counter `name` of summary.json's plugin_metrics, 0 when no plugin ever reported it. */
+gdouble scen_plugin_metric (const gchar *dir, const gchar *name);
+
+/* Runs configs/quickstart.yaml with scheduling.consensus=`consensus` and the extra --set
+ * values `sets` (nullable, NULL-terminated) into DIR/run of a new temp dir, and asserts the
+ * clean outcome every protocol test expects: status complete, every submitted job completed,
+ * nothing lost, no safety or validity violation, no duplicate execution.
+ * out: (out) (transfer full) DIR/run.  Returns: (transfer full) DIR, for scen_tmpdir_free(). */
+gchar *scen_run_consensus (const gchar *prefix, const gchar *consensus,
+                           const gchar *const *sets, gchar **out);
+
 G_END_DECLS
 
 #endif /* DMAS_TESTS_SCENARIO_H */

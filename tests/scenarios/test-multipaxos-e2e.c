@@ -10,37 +10,12 @@
 #define CRASH_LEADER "faults=[{type: crash, agents: \"0\", at: 60s, restart_after: 30s}]"
 #define CRASH_MAJORITY "faults=[{type: crash, agents: \"0,1,2\", at: 60s, restart_after: 30s}]"
 
-static gdouble
-plugin_metric (const gchar *dir, const gchar *name)
-{
-  g_autoptr (JsonObject) root = scen_summary (dir);
-  JsonObject *metrics = json_object_get_object_member (root, "plugin_metrics");
-  g_assert_nonnull (metrics);
-  g_assert_true (json_object_has_member (metrics, name));
-  return json_object_get_double_member (metrics, name);
-}
-
-/* Runs the quickstart with multipaxos (and `faults`, nullable); every job must complete with
- * no disagreement.  Returns: (transfer full) the temp dir; the results are in DIR/run. */
+/* The quickstart with multipaxos (and `faults`, nullable), checked by scen_run_consensus. */
 static gchar *
 run (const gchar *faults, gchar **out)
 {
-  gchar *tmpdir = scen_tmpdir_new (PREFIX);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
-  *out = g_build_filename (tmpdir, "run", NULL);
-  const gchar *extra[] = { "--set", "scheduling.consensus=multipaxos", faults ? "--set" : NULL,
-                           faults, NULL };
-  scen_run (config, *out, extra);
-  g_autofree gchar *status = scen_summary_string (*out, "status");
-  g_assert_cmpstr (status, ==, "complete");
-  gint64 submitted = scen_summary_int (*out, "jobs_submitted");
-  g_assert_cmpint (submitted, >, 0);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_completed"), ==, submitted);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_lost"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "safety_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "validity_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "duplicate_executions"), ==, 0);
-  return tmpdir;
+  const gchar *sets[] = { faults, NULL };
+  return scen_run_consensus (PREFIX, "multipaxos", sets, out);
 }
 
 /* No faults: one election, one phase 2 instance per job, and the cost the component's header
@@ -52,9 +27,9 @@ test_clean (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (NULL, &out);
   gint64 jobs = scen_summary_int (out, "jobs_submitted");
-  g_assert_cmpfloat (plugin_metric (out, "elections"), ==, 1.0);
-  g_assert_cmpfloat (plugin_metric (out, "ballots"), ==, 1.0);
-  g_assert_cmpfloat (plugin_metric (out, "rounds"), ==, (gdouble) jobs);
+  g_assert_cmpfloat (scen_plugin_metric (out, "elections"), ==, 1.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "ballots"), ==, 1.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "rounds"), ==, (gdouble) jobs);
   g_assert_cmpfloat_with_epsilon (scen_summary_double (out, "msgs_per_decision"),
                                   4.0 * 4 + 3.0 * 4 / (gdouble) jobs, 1e-9);
   scen_tmpdir_free (tmpdir);
@@ -67,7 +42,7 @@ test_leader_crash (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (CRASH_LEADER, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 1);
-  g_assert_cmpfloat (plugin_metric (out, "elections"), ==, 2.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "elections"), ==, 2.0);
   scen_tmpdir_free (tmpdir);
 }
 
@@ -78,7 +53,7 @@ test_majority_down (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (CRASH_MAJORITY, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 3);
-  g_assert_cmpfloat (plugin_metric (out, "ballots"), >, plugin_metric (out, "elections"));
+  g_assert_cmpfloat (scen_plugin_metric (out, "ballots"), >, scen_plugin_metric (out, "elections"));
   scen_tmpdir_free (tmpdir);
 }
 

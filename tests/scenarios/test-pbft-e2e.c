@@ -10,39 +10,14 @@
 #define CRASH_PRIMARY "faults=[{type: crash, agents: \"0\", at: 60s, restart_after: 30s}]"
 #define CRASH_TWO "faults=[{type: crash, agents: \"0,1\", at: 60s, restart_after: 30s}]"
 
-/* Returns the plugin counter `name`, 0 when the plugin never reported it. */
-static gdouble
-plugin_metric (const gchar *dir, const gchar *name)
-{
-  g_autoptr (JsonObject) root = scen_summary (dir);
-  JsonObject *metrics = json_object_get_object_member (root, "plugin_metrics");
-  g_assert_nonnull (metrics);
-  return json_object_has_member (metrics, name) ? json_object_get_double_member (metrics, name)
-                                                : 0.0;
-}
-
 /* Runs the quickstart with pbft on `agents` agents (and `faults`, nullable); every job must
  * complete with no disagreement.  Returns: (transfer full) the temp dir; results in *out. */
 static gchar *
 run (guint agents, const gchar *faults, gchar **out)
 {
-  gchar *tmpdir = scen_tmpdir_new (PREFIX);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
   g_autofree gchar *n = g_strdup_printf ("platform.agents=%u", agents);
-  *out = g_build_filename (tmpdir, "run", NULL);
-  const gchar *extra[] = { "--set", "scheduling.consensus=pbft", "--set", n,
-                           faults ? "--set" : NULL, faults, NULL };
-  scen_run (config, *out, extra);
-  g_autofree gchar *status = scen_summary_string (*out, "status");
-  g_assert_cmpstr (status, ==, "complete");
-  gint64 submitted = scen_summary_int (*out, "jobs_submitted");
-  g_assert_cmpint (submitted, >, 0);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_completed"), ==, submitted);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_lost"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "safety_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "validity_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "duplicate_executions"), ==, 0);
-  return tmpdir;
+  const gchar *sets[] = { n, faults, NULL };
+  return scen_run_consensus (PREFIX, "pbft", sets, out);
 }
 
 /* No faults: one PRE-PREPARE per job and exactly 2n^2 - n - 1 messages per decision (bids
@@ -54,8 +29,8 @@ test_clean (gconstpointer data)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (n, NULL, &out);
   gint64 jobs = scen_summary_int (out, "jobs_submitted");
-  g_assert_cmpfloat (plugin_metric (out, "rounds"), ==, (gdouble) jobs);
-  g_assert_cmpfloat (plugin_metric (out, "view_changes"), ==, 0.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "rounds"), ==, (gdouble) jobs);
+  g_assert_cmpfloat (scen_plugin_metric (out, "view_changes"), ==, 0.0);
   g_assert_cmpfloat (scen_summary_double (out, "msgs_per_decision"), ==,
                      (gdouble) (2 * n * n - n - 1));
   scen_tmpdir_free (tmpdir);
@@ -68,7 +43,7 @@ test_primary_crash (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (5, CRASH_PRIMARY, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 1);
-  g_assert_cmpfloat (plugin_metric (out, "view_changes"), >=, 1.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "view_changes"), >=, 1.0);
   scen_tmpdir_free (tmpdir);
 }
 
@@ -79,7 +54,7 @@ test_two_primaries_crash (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (7, CRASH_TWO, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 2);
-  g_assert_cmpfloat (plugin_metric (out, "view_changes"), >=, 1.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "view_changes"), >=, 1.0);
   scen_tmpdir_free (tmpdir);
 }
 

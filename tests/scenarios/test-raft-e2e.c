@@ -12,37 +12,12 @@
 #define CRASH_AGENT0 "faults=[{type: crash, agents: \"0\", at: 60s, restart_after: 30s}]"
 #define CRASH_MAJORITY "faults=[{type: crash, agents: \"0,1,2\", at: 60s, restart_after: 30s}]"
 
-static gdouble
-plugin_metric (const gchar *dir, const gchar *name)
-{
-  g_autoptr (JsonObject) root = scen_summary (dir);
-  JsonObject *metrics = json_object_get_object_member (root, "plugin_metrics");
-  g_assert_nonnull (metrics);
-  g_assert_true (json_object_has_member (metrics, name));
-  return json_object_get_double_member (metrics, name);
-}
-
-/* Runs the quickstart with raft (and `faults`, nullable); every job must complete with no
- * disagreement.  Returns: (transfer full) the temp dir; the results are in DIR/run. */
+/* The quickstart with raft (and `faults`, nullable), checked by scen_run_consensus. */
 static gchar *
 run (const gchar *faults, gchar **out)
 {
-  gchar *tmpdir = scen_tmpdir_new (PREFIX);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
-  *out = g_build_filename (tmpdir, "run", NULL);
-  const gchar *extra[] = { "--set", "scheduling.consensus=raft", faults ? "--set" : NULL,
-                           faults, NULL };
-  scen_run (config, *out, extra);
-  g_autofree gchar *status = scen_summary_string (*out, "status");
-  g_assert_cmpstr (status, ==, "complete");
-  gint64 submitted = scen_summary_int (*out, "jobs_submitted");
-  g_assert_cmpint (submitted, >, 0);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_completed"), ==, submitted);
-  g_assert_cmpint (scen_summary_int (*out, "jobs_lost"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "safety_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "validity_violations"), ==, 0);
-  g_assert_cmpint (scen_summary_int (*out, "duplicate_executions"), ==, 0);
-  return tmpdir;
+  const gchar *sets[] = { faults, NULL };
+  return scen_run_consensus (PREFIX, "raft", sets, out);
 }
 
 /* No faults: one election, one entry per job, and exactly the cost raft.c's header states with
@@ -54,10 +29,10 @@ test_clean (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (NULL, &out);
   gint64 jobs = scen_summary_int (out, "jobs_submitted");
-  gdouble rounds = plugin_metric (out, "rounds");
-  gdouble heartbeats = plugin_metric (out, "heartbeats");
-  gdouble terms = plugin_metric (out, "terms");
-  g_assert_cmpfloat (plugin_metric (out, "elections"), ==, 1.0);
+  gdouble rounds = scen_plugin_metric (out, "rounds");
+  gdouble heartbeats = scen_plugin_metric (out, "heartbeats");
+  gdouble terms = scen_plugin_metric (out, "terms");
+  g_assert_cmpfloat (scen_plugin_metric (out, "elections"), ==, 1.0);
   g_assert_cmpfloat (terms, ==, 1.0);
   g_assert_cmpfloat (rounds, ==, (gdouble) jobs);
   g_assert_cmpfloat (heartbeats, ==, (gdouble) jobs + 1);
@@ -73,7 +48,7 @@ test_leader_crash (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (CRASH_LEADER, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 1);
-  g_assert_cmpfloat (plugin_metric (out, "elections"), ==, 2.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "elections"), ==, 2.0);
   scen_tmpdir_free (tmpdir);
 }
 
@@ -84,7 +59,7 @@ test_follower_crash (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (CRASH_AGENT0, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 1);
-  g_assert_cmpfloat (plugin_metric (out, "elections"), ==, 1.0);
+  g_assert_cmpfloat (scen_plugin_metric (out, "elections"), ==, 1.0);
   scen_tmpdir_free (tmpdir);
 }
 
@@ -96,7 +71,7 @@ test_majority_down (void)
   g_autofree gchar *out = NULL;
   gchar *tmpdir = run (CRASH_MAJORITY, &out);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 3);
-  g_assert_cmpfloat (plugin_metric (out, "terms"), >, plugin_metric (out, "elections"));
+  g_assert_cmpfloat (scen_plugin_metric (out, "terms"), >, scen_plugin_metric (out, "elections"));
   scen_tmpdir_free (tmpdir);
 }
 
