@@ -6,6 +6,8 @@
 
 #include <dmas/dmas.h>
 
+#include "slot-table.h"
+
 /* Protocol (what the predecessor's "distributed" scheduler did, made explicit):
  *
  *   propose(slot, bid) at a non-home agent: send BID(job, epoch, agent, score) to slot.home.
@@ -93,53 +95,13 @@ typedef struct {
 
 /* --- slot table ------------------------------------------------------------------------- */
 
-static size_t
-slot_hash (DmasJobId job, uint32_t epoch)
-{
-  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (size_t) (z ^ (z >> 31));
-}
+/* A cell is free while its state is SLOT_EMPTY (0). */
+static const SlotLayout slot_layout = SLOT_LAYOUT (Slot, state);
 
 static Slot *
 slot_lookup (Auction *self, DmasJobId job, uint32_t epoch)
 {
-  size_t mask = self->capacity - 1;
-  for (size_t i = slot_hash (job, epoch) & mask;; i = (i + 1) & mask)
-    {
-      Slot *s = &self->slots[i];
-      if (s->state == SLOT_EMPTY)
-        return NULL;
-      if (s->job == job && s->epoch == epoch)
-        return s;
-    }
-}
-
-static void
-slot_place (Slot *table, size_t capacity, const Slot *record)
-{
-  size_t mask = capacity - 1;
-  size_t i = slot_hash (record->job, record->epoch) & mask;
-  while (table[i].state != SLOT_EMPTY)
-    i = (i + 1) & mask;
-  table[i] = *record;
-}
-
-static int
-slot_table_grow (Auction *self)
-{
-  size_t capacity = self->capacity * 2;
-  Slot *table = calloc (capacity, sizeof *table);
-  if (table == NULL)
-    return DMAS_ENOMEM;
-  for (size_t i = 0; i < self->capacity; i++)
-    if (self->slots[i].state != SLOT_EMPTY)
-      slot_place (table, capacity, &self->slots[i]);
-  free (self->slots);
-  self->slots = table;
-  self->capacity = capacity;
-  return DMAS_OK;
+  return slot_table_lookup (&slot_layout, self->slots, self->capacity, job, epoch);
 }
 
 /* Returns the new record (state BUFFERED, no bids), or NULL when out of memory.  The pointer
@@ -147,8 +109,11 @@ slot_table_grow (Auction *self)
 static Slot *
 slot_insert (Auction *self, DmasJobId job, uint32_t epoch)
 {
-  if (2 * (self->used + 1) > self->capacity && slot_table_grow (self) != DMAS_OK)
+  /* Room first: the insertion below then has it and does not move the table again. */
+  void *cells = self->slots;
+  if (slot_table_reserve (&slot_layout, &cells, &self->capacity, self->used) != DMAS_OK)
     return NULL;
+  self->slots = cells;
   uint8_t *bidders = calloc ((self->n_members + 7) / 8, 1);
   if (bidders == NULL)
     return NULL;
@@ -161,31 +126,15 @@ slot_insert (Auction *self, DmasJobId job, uint32_t epoch)
     .bidders = bidders,
     .expires = DMAS_TIME_NONE,
   };
-  slot_place (self->slots, self->capacity, &record);
-  self->used++;
-  return slot_lookup (self, job, epoch);
+  return slot_table_insert (&slot_layout, &cells, &self->capacity, &self->used, &record);
 }
 
 static void
 slot_remove (Auction *self, Slot *victim)
 {
-  size_t mask = self->capacity - 1;
-  size_t hole = (size_t) (victim - self->slots);
   free (victim->bidders);
-  memset (victim, 0, sizeof *victim);
+  slot_table_remove (&slot_layout, self->slots, self->capacity, victim);
   self->used--;
-  /* Backward shift: pull later members of the probe run into the hole when their home
-   * position does not lie cyclically within (hole, i]. */
-  for (size_t i = (hole + 1) & mask; self->slots[i].state != SLOT_EMPTY; i = (i + 1) & mask)
-    {
-      size_t home = slot_hash (self->slots[i].job, self->slots[i].epoch) & mask;
-      int stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
-      if (stays)
-        continue;
-      self->slots[hole] = self->slots[i];
-      memset (&self->slots[i], 0, sizeof self->slots[i]);
-      hole = i;
-    }
 }
 
 /* --- expiry ----------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "multipaxos-private.h"
+#include "slot-table.h"
 
 /* --- helpers ---------------------------------------------------------------------------- */
 
@@ -53,37 +54,12 @@ key_cmp (const void *a_, const void *b_)
 
 /* --- instance table: open addressing, no deletion (instances live for the run) ---------- */
 
-static size_t
-key_hash (DmasJobId job, uint32_t epoch)
-{
-  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (size_t) (z ^ (z >> 31));
-}
+static const SlotLayout inst_layout = SLOT_LAYOUT (Instance, used);
 
 Instance *
 multipaxos_inst_lookup (Paxos *self, DmasJobId job, uint32_t epoch)
 {
-  size_t mask = self->capacity - 1;
-  for (size_t i = key_hash (job, epoch) & mask;; i = (i + 1) & mask)
-    {
-      Instance *s = &self->table[i];
-      if (!s->used)
-        return NULL;
-      if (s->job == job && s->epoch == epoch)
-        return s;
-    }
-}
-
-static void
-inst_place (Instance *table, size_t capacity, const Instance *record)
-{
-  size_t mask = capacity - 1;
-  size_t i = key_hash (record->job, record->epoch) & mask;
-  while (table[i].used)
-    i = (i + 1) & mask;
-  table[i] = *record;
+  return slot_table_lookup (&inst_layout, self->table, self->capacity, job, epoch);
 }
 
 /* Returns the instance of (job, epoch), creating it; NULL when out of memory.  The pointer
@@ -94,19 +70,11 @@ multipaxos_inst_get (Paxos *self, DmasJobId job, uint32_t epoch, DmasAgentId hom
   Instance *s = multipaxos_inst_lookup (self, job, epoch);
   if (s != NULL)
     return s;
-  if (2 * (self->used + 1) > self->capacity)
-    {
-      size_t capacity = self->capacity * 2;
-      Instance *table = calloc (capacity, sizeof *table);
-      if (table == NULL)
-        return NULL;
-      for (size_t i = 0; i < self->capacity; i++)
-        if (self->table[i].used)
-          inst_place (table, capacity, &self->table[i]);
-      free (self->table);
-      self->table = table;
-      self->capacity = capacity;
-    }
+  /* Room first: the insertion below then has it and does not move the table again. */
+  void *cells = self->table;
+  if (slot_table_reserve (&inst_layout, &cells, &self->capacity, self->used) != DMAS_OK)
+    return NULL;
+  self->table = cells;
   uint8_t *bits = calloc (2 * (size_t) self->bitmap_len, 1);
   if (bits == NULL)
     return NULL;
@@ -121,9 +89,7 @@ multipaxos_inst_get (Paxos *self, DmasJobId job, uint32_t epoch, DmasAgentId hom
     .bits = bits,
     .best = rejection (job),
   };
-  inst_place (self->table, self->capacity, &record);
-  self->used++;
-  return multipaxos_inst_lookup (self, job, epoch);
+  return slot_table_insert (&inst_layout, &cells, &self->capacity, &self->used, &record);
 }
 
 /* Keys of the instances matching `want`, sorted: protocol actions over many instances run in

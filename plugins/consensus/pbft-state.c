@@ -4,30 +4,16 @@
 #include <string.h>
 
 #include "pbft-private.h"
+#include "slot-table.h"
 
 /* --- slot table (open addressing, never shrinks: slots are remembered for the run) ------- */
 
-static size_t
-key_hash (DmasJobId job, uint32_t epoch)
-{
-  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (size_t) (z ^ (z >> 31));
-}
+static const SlotLayout slot_layout = SLOT_LAYOUT (Slot, used);
 
 Slot *
 pbft_slot_find (Pbft *self, DmasJobId job, uint32_t epoch)
 {
-  size_t mask = self->cap - 1;
-  for (size_t i = key_hash (job, epoch) & mask;; i = (i + 1) & mask)
-    {
-      Slot *s = &self->slots[i];
-      if (!s->used)
-        return NULL;
-      if (s->job == job && s->epoch == epoch)
-        return s;
-    }
+  return slot_table_lookup (&slot_layout, self->slots, self->cap, job, epoch);
 }
 
 Slot *
@@ -36,35 +22,10 @@ pbft_slot_get (Pbft *self, DmasJobId job, uint32_t epoch)
   Slot *s = pbft_slot_find (self, job, epoch);
   if (s != NULL)
     return s;
-  if (2 * (self->used + 1) > self->cap)
-    {
-      size_t cap = self->cap * 2;
-      Slot *t = calloc (cap, sizeof *t);
-      if (t == NULL)
-        return NULL;
-      for (size_t i = 0; i < self->cap; i++)
-        if (self->slots[i].used)
-          {
-            size_t j = key_hash (self->slots[i].job, self->slots[i].epoch) & (cap - 1);
-            while (t[j].used)
-              j = (j + 1) & (cap - 1);
-            t[j] = self->slots[i];
-          }
-      free (self->slots);
-      self->slots = t;
-      self->cap = cap;
-    }
-  size_t mask = self->cap - 1;
-  size_t i = key_hash (job, epoch) & mask;
-  while (self->slots[i].used)
-    i = (i + 1) & mask;
-  s = &self->slots[i];
-  memset (s, 0, sizeof *s);
-  s->used = 1;
-  s->job = job;
-  s->epoch = epoch;
-  s->home = DMAS_AGENT_NONE;
-  self->used++;
+  Slot record = { .used = 1, .job = job, .epoch = epoch, .home = DMAS_AGENT_NONE };
+  void *cells = self->slots;
+  s = slot_table_insert (&slot_layout, &cells, &self->cap, &self->used, &record);
+  self->slots = cells;
   return s;
 }
 

@@ -4,40 +4,16 @@
 #include <string.h>
 
 #include "raft-private.h"
+#include "slot-table.h"
 
 /* --- slot table (open addressing, never shrinks) ---------------------------------------- */
 
-static size_t
-slot_hash (DmasJobId job, uint32_t epoch)
-{
-  uint64_t z = job ^ ((uint64_t) epoch << 48 | (uint64_t) epoch >> 16);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (size_t) (z ^ (z >> 31));
-}
+static const SlotLayout slot_layout = SLOT_LAYOUT (Slot, used);
 
 Slot *
 raft_slot_lookup (Raft *self, DmasJobId job, uint32_t epoch)
 {
-  size_t mask = self->capacity - 1;
-  for (size_t i = slot_hash (job, epoch) & mask;; i = (i + 1) & mask)
-    {
-      Slot *s = &self->slots[i];
-      if (!s->used)
-        return NULL;
-      if (s->job == job && s->epoch == epoch)
-        return s;
-    }
-}
-
-static void
-slot_place (Slot *table, size_t capacity, const Slot *record)
-{
-  size_t mask = capacity - 1;
-  size_t i = slot_hash (record->job, record->epoch) & mask;
-  while (table[i].used)
-    i = (i + 1) & mask;
-  table[i] = *record;
+  return slot_table_lookup (&slot_layout, self->slots, self->capacity, job, epoch);
 }
 
 /* Returns the slot's record, created if needed; NULL when out of memory. */
@@ -47,23 +23,11 @@ raft_slot_get (Raft *self, DmasJobId job, uint32_t epoch)
   Slot *s = raft_slot_lookup (self, job, epoch);
   if (s != NULL)
     return s;
-  if (2 * (self->used + 1) > self->capacity)
-    {
-      size_t capacity = self->capacity * 2;
-      Slot *table = calloc (capacity, sizeof *table);
-      if (table == NULL)
-        return NULL;
-      for (size_t i = 0; i < self->capacity; i++)
-        if (self->slots[i].used)
-          slot_place (table, capacity, &self->slots[i]);
-      free (self->slots);
-      self->slots = table;
-      self->capacity = capacity;
-    }
   Slot record = { .job = job, .epoch = epoch, .used = 1, .home = DMAS_AGENT_NONE };
-  slot_place (self->slots, self->capacity, &record);
-  self->used++;
-  return raft_slot_lookup (self, job, epoch);
+  void *cells = self->slots;
+  s = slot_table_insert (&slot_layout, &cells, &self->capacity, &self->used, &record);
+  self->slots = cells;
+  return s;
 }
 
 /* --- helpers ---------------------------------------------------------------------------- */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* consensus/tendermint: slot and round records, membership, proposer rotation and signed bids. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tendermint-private.h"
+#include "slot-table.h"
 
 /* --- helpers ---------------------------------------------------------------------------- */
 
@@ -96,49 +98,34 @@ tendermint_best_of (DmasJobId job, const SignedBid *bids, uint32_t n)
 
 /* --- slot table --------------------------------------------------------------------------- */
 
+/* The table keeps pointers: a record stays put while the table grows. */
+static size_t
+table_hash (DmasJobId job, uint32_t epoch)
+{
+  return (size_t) slot_hash (job, epoch);
+}
+
+static const SlotLayout table_layout = {
+  .size = sizeof (Slot *),
+  .job = offsetof (Slot, job),
+  .epoch = offsetof (Slot, epoch),
+  .indirect = 1,
+  .hash = table_hash,
+};
+
 Slot *
 tendermint_table_lookup (Tendermint *self, DmasJobId job, uint32_t epoch)
 {
-  size_t mask = self->capacity - 1;
-  for (size_t i = slot_hash (job, epoch) & mask;; i = (i + 1) & mask)
-    {
-      Slot *s = self->table[i];
-      if (s == NULL)
-        return NULL;
-      if (s->job == job && s->epoch == epoch)
-        return s;
-    }
-}
-
-static void
-table_place (Slot **table, size_t capacity, Slot *s)
-{
-  size_t mask = capacity - 1;
-  size_t i = slot_hash (s->job, s->epoch) & mask;
-  while (table[i] != NULL)
-    i = (i + 1) & mask;
-  table[i] = s;
+  return slot_table_lookup (&table_layout, self->table, self->capacity, job, epoch);
 }
 
 static int
 table_insert (Tendermint *self, Slot *s)
 {
-  if (2 * (self->used + 1) > self->capacity)
-    {
-      size_t capacity = self->capacity * 2;
-      Slot **table = calloc (capacity, sizeof *table);
-      if (table == NULL)
-        return DMAS_ENOMEM;
-      for (size_t i = 0; i < self->capacity; i++)
-        if (self->table[i] != NULL)
-          table_place (table, capacity, self->table[i]);
-      free (self->table);
-      self->table = table;
-      self->capacity = capacity;
-    }
-  table_place (self->table, self->capacity, s);
-  self->used++;
-  return DMAS_OK;
+  void *cells = self->table;
+  Slot *added = slot_table_insert (&table_layout, &cells, &self->capacity, &self->used, &s);
+  self->table = cells;
+  return added != NULL ? DMAS_OK : DMAS_ENOMEM;
 }
 
 void
