@@ -189,19 +189,7 @@ expiry_run (Auction *self, DmasCtx *ctx)
 static int
 member_index (const Auction *self, DmasAgentId agent, uint32_t *index)
 {
-  uint32_t lo = 0, hi = self->n_members;
-  while (lo < hi)
-    {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (self->members[mid] < agent)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo == self->n_members || self->members[lo] != agent)
-    return 0;
-  *index = lo;
-  return 1;
+  return slot_member_index (self->members, self->n_members, agent, index);
 }
 
 /* Records one bid.  Returns 0 when that agent had already bid for the slot. */

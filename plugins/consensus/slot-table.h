@@ -179,4 +179,24 @@ slot_table_remove (const SlotLayout *l, void *cells, size_t capacity, void *reco
     }
 }
 
+/* Position of `agent` in the sorted member list (the host's members()): 1 with *index set, or
+ * 0 when it is not a member.  Every message's source goes through this check. */
+static inline int
+slot_member_index (const DmasAgentId *members, uint32_t n, DmasAgentId agent, uint32_t *index)
+{
+  uint32_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (members[mid] < agent)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == n || members[lo] != agent)
+    return 0;
+  *index = lo;
+  return 1;
+}
+
 #endif /* DMAS_PLUGINS_CONSENSUS_SLOT_TABLE_H */

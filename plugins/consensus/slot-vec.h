@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slot-table.h"
+
 #include <dmas/dmas.h>
 
 /* Every protocol's slot record starts with this head, so one vector serves all three.  The
@@ -87,16 +89,8 @@ slot_vec_clear (SlotVec *vec, SlotFreeFn free_fn)
 static inline long
 member_index (const DmasAgentId *members, uint32_t n, DmasAgentId agent)
 {
-  uint32_t lo = 0, hi = n;
-  while (lo < hi)
-    {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (members[mid] < agent)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < n && members[lo] == agent ? (long) lo : -1;
+  uint32_t index;
+  return slot_member_index (members, n, agent, &index) ? (long) index : -1;
 }
 
 /* The rejection decision: nobody can run the job. */

@@ -36,19 +36,7 @@ tendermint_value_eq (Value a, Value b)
 int
 tendermint_member_index (const Tendermint *self, DmasAgentId agent, uint32_t *index)
 {
-  uint32_t lo = 0, hi = self->n;
-  while (lo < hi)
-    {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (self->members[mid] < agent)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo == self->n || self->members[lo] != agent)
-    return 0;
-  *index = lo;
-  return 1;
+  return slot_member_index (self->members, self->n, agent, index);
 }
 
 DmasAgentId
