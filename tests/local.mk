@@ -10,4 +10,7 @@ include tests/consensus-broken/local.mk
 include tests/scenarios/local.mk
 include tests/cli/local.mk
 include tests/sdk/local.mk
+include tests/stats/local.mk
+include tests/campaign/local.mk
+include tests/report/local.mk
 include tests/bench/local.mk

@@ -519,7 +519,7 @@ dmas_host_ctx_new_unbound (DmasSim *sim, const DmasComponentInfo *info, const Dm
   ctx->info = info;
   ctx->label = g_strdup (label);
   ctx->params = params;
-  ctx->rng = dmas_engine_rng (sim->engine, stream);
+  ctx->rng = dmas_engine_world_rng (sim->engine, stream);
   g_queue_init (&ctx->timers);
   ctx->timer_index = g_hash_table_new (g_int64_hash, g_int64_equal);
   return ctx;

@@ -66,7 +66,8 @@ const gchar *dmas_host_ctx_name (const DmasHostCtx *ctx);
 /* Appended (faults).  A context for an instance that belongs to no agent: a fault
  * component's, one per `faults:` entry.  self_id() answers DMAS_AGENT_NONE, its timers are
  * fault-class engine events (before the messages and timers of their instant), its randomness
- * is the engine stream `stream`, and `label` names it in logs.  Creates no instance.
+ * is the engine's world stream `stream` (dmas_engine_world_rng: a campaign's paired runs share
+ * the fault schedule), and `label` names it in logs.  Creates no instance.
  * Returns: (transfer full). */
 DmasHostCtx *dmas_host_ctx_new_unbound (DmasSim *sim, const DmasComponentInfo *info,
                                         const DmasNode *params, const gchar *stream,

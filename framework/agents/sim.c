@@ -107,12 +107,13 @@ build (DmasSim *sim, GError **error)
 {
   const DmasConfig *config = sim->config;
   sim->engine = dmas_engine_new (config->seed);
-  sim->platform = dmas_platform_new (config, dmas_engine_rng (sim->engine, "platform"), error);
+  dmas_engine_set_world_seed (sim->engine, config->world_seed);
+  sim->platform = dmas_platform_new (config, dmas_engine_world_rng (sim->engine, "platform"), error);
   if (sim->platform == NULL)
     return FALSE;
   sim->n_agents = dmas_platform_size (sim->platform);
   sim->workload = dmas_workload_generate (config, sim->n_agents,
-                                          dmas_engine_rng (sim->engine, "workload"), error);
+                                          dmas_engine_world_rng (sim->engine, "workload"), error);
   if (sim->workload == NULL)
     return FALSE;
   /* A trace run without a horizon submits every job of the trace: its horizon is the last

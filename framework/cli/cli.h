@@ -29,6 +29,8 @@ int dmas_cli_exit_status (const GError *error);
 int dmas_cmd_run (int argc, char **argv);
 int dmas_cmd_config (int argc, char **argv);
 int dmas_cmd_plugins (int argc, char **argv);
+int dmas_cmd_report (int argc, char **argv);
+int dmas_cmd_replay (int argc, char **argv);
 
 G_END_DECLS
 

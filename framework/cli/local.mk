@@ -7,3 +7,5 @@ dmas_SOURCES += \
 dmas_SOURCES += framework/cli/cmd_config.c
 dmas_SOURCES += framework/cli/cmd_plugins.c
 dmas_SOURCES += framework/cli/cmd_run.c
+dmas_SOURCES += framework/cli/cmd_report.c
+dmas_SOURCES += framework/cli/cmd_replay.c

@@ -20,6 +20,8 @@ static const DmasCommand commands[] = {
   { "run", dmas_cmd_run, "run a simulation from a YAML config and write its results" },
   { "config", dmas_cmd_config, "print the resolved config (defaults filled) of a YAML file" },
   { "plugins", dmas_cmd_plugins, "list every plugin component found on the search path" },
+  { "report", dmas_cmd_report, "regenerate the tables, statistics, plots and report.html of a campaign" },
+  { "replay", dmas_cmd_replay, "rerun one run of a campaign and check its trace digest" },
 };
 
 static void

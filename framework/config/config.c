@@ -192,6 +192,7 @@ read_typed (DmasConfig *c, const DmasNode *r)
 
   c->name = dup_str (r, "name");
   c->seed = (guint64) get_int (r, "seed");
+  c->world_seed = (guint64) get_int (r, "world_seed");
   c->horizon = dmas_node_lookup (r, "horizon") != NULL ? get_duration (r, "horizon")
                                                         : DMAS_TIME_NONE;
   c->drain = strcmp (get_str (r, "drain"), "true") == 0;
@@ -280,6 +281,13 @@ dmas_config_load_string (const gchar *text, const gchar *name, const gchar *base
   if (root == NULL)
     return NULL;
   return config_from_tree (root, name, sets, error);
+}
+
+DmasConfig *
+dmas_config_load_tree (DmasNode *root, const gchar *source, const gchar *const *sets,
+                       GError **error)
+{
+  return config_from_tree (root, source, sets, error);
 }
 
 void

@@ -74,6 +74,7 @@ typedef struct {
   gchar *source;        /* the YAML file as given, or "<built-in>" */
   gchar *name;
   guint64 seed;
+  guint64 world_seed;   /* platform, workload and fault streams (default: seed) */
   DmasTime horizon;     /* jobs arrive in [0, horizon]; DMAS_TIME_NONE for a trace workload
                          * without one: every job of the trace is submitted */
   gboolean drain;       /* keep running after the horizon until accepted jobs finish */
@@ -148,6 +149,11 @@ typedef struct {
  * rejected as "not supported yet") and fills defaults.
  * Returns: (transfer full) the config, or NULL with a file:line:column error. */
 DmasConfig *dmas_config_load (const gchar *path, const gchar *const *sets, GError **error);
+/* Same from a tree the caller built (the campaign runner: a point's copy of the file's tree).
+ * Takes `root`; `source` names the file in messages and the default name.
+ * Returns: (transfer full) the config, or NULL with a file:line:column error. */
+DmasConfig *dmas_config_load_tree (DmasNode *root, const gchar *source, const gchar *const *sets,
+                                   GError **error);
 /* Same from YAML text; `name` is used in error positions, relative paths resolve against
  * base_dir. */
 DmasConfig *dmas_config_load_string (const gchar *text, const gchar *name, const gchar *base_dir,

@@ -107,6 +107,11 @@ computed_default (Resolver *r, const DmasSchemaKey *key)
       g_autofree gchar *name = name_from_source (r->source);
       return default_value (key, name);
     }
+  if (strcmp (key->path, "world_seed") == 0)
+    {
+      const gchar *seed = user_scalar (r->user, "seed");
+      return default_value (key, seed != NULL ? seed : "1");
+    }
   /* A trace gives every job: no horizon cuts it unless the user sets one. */
   if (strcmp (key->path, "horizon") == 0)
     return trace ? NULL : default_value (key, key->default_yaml);
@@ -242,7 +247,8 @@ build_map (Resolver *r, const DmasNode *user, const gchar *schema_path, const gc
       g_autofree gchar *key_display = NULL;
       DmasNode *value, *key_node;
 
-      if (!dmas_schema_is_child (key, schema_path) || (key->flags & DMAS_SCHEMA_LATER))
+      if (!dmas_schema_is_child (key, schema_path)
+          || (key->flags & (DMAS_SCHEMA_LATER | DMAS_SCHEMA_CAMPAIGN)))
         continue;
       key_display = display[0] == '\0' ? g_strdup (name) : g_strconcat (display, ".", name, NULL);
       if (!build_value (r, key, given, key_display, &value, error))

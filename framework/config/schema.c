@@ -28,7 +28,12 @@ static const DmasSchemaKey schema[] = {
     "name of the run, used for the results directory; default: the config file's name "
     "without .yaml (\"run\" without a file)" },
   { "seed", DMAS_SCHEMA_INT, MIN_ (0), NULL, NULL, "1",
-    "master seed; every random stream of the run derives from it" },
+    "run seed: the network's and the agents' random streams derive from it (in a campaign, "
+    "the master seed every run's seeds derive from)" },
+  { "world_seed", DMAS_SCHEMA_INT, DMAS_SCHEMA_HAS_MIN | DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL,
+    NULL,
+    "seed of the platform, the workload and the fault schedule; default: seed.  A campaign "
+    "gives every method of one repetition the same world_seed, so comparisons are paired" },
   { "horizon", DMAS_SCHEMA_DURATION, DMAS_SCHEMA_COMPUTED | DMAS_SCHEMA_HAS_MIN
     | DMAS_SCHEMA_MIN_EXCLUSIVE, 0, 0, NULL, NULL, "1h",
     "jobs arrive within [0, horizon] of virtual time; default: 1h, and for swf and batsim "
@@ -186,10 +191,18 @@ static const DmasSchemaKey schema[] = {
     "fault injection: a list of entries '{type: COMPONENT, PARAMETER: VALUE, ...}'" },
   { "faults[].type", DMAS_SCHEMA_STRING, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, NULL,
     "the fault component, 'name' or 'fault/name' (see 'dmas plugins'); required, no default" },
-  { "sweep", DMAS_SCHEMA_MAP, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
-    "campaigns over several values of some keys" },
-  { "repetitions", DMAS_SCHEMA_INT, DMAS_SCHEMA_LATER, 0, 0, NULL, NULL, NULL,
-    "repeated runs with derived seeds" },
+  /* Campaign keys: read by framework/campaign, never by a single run's loader. */
+  { "sweep", DMAS_SCHEMA_MAP, DMAS_SCHEMA_CAMPAIGN, 0, 0, NULL, NULL, NULL,
+    "campaign: config keys and the values each takes (cartesian product), or named variants" },
+  { "repetitions", DMAS_SCHEMA_INT, DMAS_SCHEMA_CAMPAIGN | DMAS_SCHEMA_HAS_MIN, 1, 0, NULL, NULL,
+    "1", "campaign: runs of every sweep point, each with its own derived seeds" },
+  { "compare", DMAS_SCHEMA_STRING, DMAS_SCHEMA_CAMPAIGN | DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL,
+    NULL,
+    "campaign: the sweep key whose values are the methods compared ('none': no comparison); "
+    "default: the first key with two values or more" },
+  { "paired", DMAS_SCHEMA_BOOL, DMAS_SCHEMA_CAMPAIGN, 0, 0, NULL, NULL, "true",
+    "campaign: every point of one repetition shares the world_seed (paired tests); false "
+    "gives each run its own (Welch's test)" },
 };
 
 const DmasSchemaKey *

@@ -43,7 +43,10 @@ typedef enum {
    * component's parameters, checked against its specs once the plugins are loaded
    * (agents/faults.c).  The item keys the schema lists are required; a map instead of the
    * list is a later form (presets): "not supported yet". */
-  DMAS_SCHEMA_OPEN_ITEMS = 1 << 9
+  DMAS_SCHEMA_OPEN_ITEMS = 1 << 9,
+  /* Appended.  A campaign key (framework/campaign): the campaign runner takes it out of the
+   * tree before each run's config is loaded, so the single-run loader rejects it. */
+  DMAS_SCHEMA_CAMPAIGN = 1 << 10
 } DmasSchemaFlags;
 
 typedef struct {

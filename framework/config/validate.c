@@ -595,6 +595,13 @@ validate_entry (const DmasSchemaKey *key, const DmasNode *key_node, const DmasNo
 {
   g_autoptr (DmasNode) checked = NULL;
 
+  if (key->flags & DMAS_SCHEMA_CAMPAIGN)
+    {
+      dmas_node_set_error (error, key_node, DMAS_CONFIG_ERROR_UNSUPPORTED,
+                           "'%s' is a campaign key, which 'dmas run' expands into several runs; "
+                           "it cannot appear in the config of a single run", display);
+      return FALSE;
+    }
   if (key->flags & DMAS_SCHEMA_LATER)
     {
       dmas_node_set_error (error, key_node, DMAS_CONFIG_ERROR_UNSUPPORTED,

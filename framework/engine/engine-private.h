@@ -58,6 +58,8 @@ struct DmasEngine {
   DmasTime now;
   guint64 n_events;
   guint64 seed;
+  guint64 world_seed;
+  GHashTable *world_streams; /* name -> GRand, seeded from world_seed */
 
   /* trace digest, see digest.c */
   guint64 trace_mix;

@@ -158,7 +158,9 @@ dmas_engine_new (guint64 run_seed)
   DmasEngine *engine = g_new0 (DmasEngine, 1);
 
   engine->seed = run_seed;
+  engine->world_seed = run_seed;
   engine->streams = dmas_engine_streams_new ();
+  engine->world_streams = dmas_engine_streams_new ();
   dmas_engine_digest_init (engine);
   return engine;
 }
@@ -186,6 +188,7 @@ dmas_engine_free (DmasEngine *engine)
   g_free (engine->slabs);
   g_free (engine->heap);
   g_hash_table_unref (engine->streams);
+  g_hash_table_unref (engine->world_streams);
   g_checksum_free (engine->trace_sum);
   g_free (engine);
 }

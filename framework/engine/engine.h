@@ -83,6 +83,14 @@ DmasTime dmas_engine_next_time (DmasEngine *engine);
 GRand *dmas_engine_rng (DmasEngine *engine, const gchar *stream);
 guint64 dmas_engine_stream_seed (guint64 run_seed, const gchar *stream);
 
+/* The world seed (default: the run seed) seeds the streams of what a campaign keeps the same
+ * for every method of one repetition: platform, workload and fault schedule. */
+void dmas_engine_set_world_seed (DmasEngine *engine, guint64 world_seed);
+/* Named stream seeded from dmas_engine_stream_seed (world seed, name); with the world seed
+ * equal to the run seed it draws the same numbers as dmas_engine_rng (engine, name).
+ * Returns: (transfer none) valid until the engine is freed. */
+GRand *dmas_engine_world_rng (DmasEngine *engine, const gchar *stream);
+
 /* Returns: (transfer full) the lowercase hex SHA-256 trace digest of everything dispatched so
  * far.  Can be called at any time; does not disturb the running digest. */
 gchar *dmas_engine_digest (DmasEngine *engine);

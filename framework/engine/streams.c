@@ -49,18 +49,16 @@ dmas_engine_streams_new (void)
   return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_rand_free);
 }
 
-GRand *
-dmas_engine_rng (DmasEngine *engine, const gchar *stream)
+static GRand *
+stream_get (GHashTable *streams, guint64 seed, const gchar *stream)
 {
-  g_return_val_if_fail (stream != NULL, NULL);
-
-  GRand *rng = g_hash_table_lookup (engine->streams, stream);
+  GRand *rng = g_hash_table_lookup (streams, stream);
   if (rng != NULL)
     return rng;
 
   /* GRand is a Mersenne Twister: a single 32-bit seed would leave most of the 64-bit stream
    * seed unused, so it gets four words expanded from it. */
-  guint64 state = dmas_engine_stream_seed (engine->seed, stream);
+  guint64 state = dmas_engine_stream_seed (seed, stream);
   guint32 words[4];
   for (guint i = 0; i < G_N_ELEMENTS (words); i += 2)
     {
@@ -69,6 +67,30 @@ dmas_engine_rng (DmasEngine *engine, const gchar *stream)
       words[i + 1] = (guint32) (w >> 32);
     }
   rng = g_rand_new_with_seed_array (words, G_N_ELEMENTS (words));
-  g_hash_table_insert (engine->streams, g_strdup (stream), rng);
+  g_hash_table_insert (streams, g_strdup (stream), rng);
   return rng;
+}
+
+GRand *
+dmas_engine_rng (DmasEngine *engine, const gchar *stream)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+  return stream_get (engine->streams, engine->seed, stream);
+}
+
+void
+dmas_engine_set_world_seed (DmasEngine *engine, guint64 world_seed)
+{
+  /* Before the first draw only: a stream already seeded would mix two seeds in one run. */
+  g_return_if_fail (g_hash_table_size (engine->world_streams) == 0);
+  engine->world_seed = world_seed;
+}
+
+/* A table of its own: the same name may be both a world and a run stream, and must then be
+ * two generators when the seeds differ. */
+GRand *
+dmas_engine_world_rng (DmasEngine *engine, const gchar *stream)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+  return stream_get (engine->world_streams, engine->world_seed, stream);
 }

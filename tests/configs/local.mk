@@ -94,8 +94,8 @@ EXTRA_DIST += \
 	tests/configs/bad/42-unknown-local-policy.yaml \
 	tests/configs/bad/43-cluster-item-not-map.expected \
 	tests/configs/bad/43-cluster-item-not-map.yaml \
-	tests/configs/bad/44-reserved-sweep.expected \
-	tests/configs/bad/44-reserved-sweep.yaml \
+	tests/configs/bad/44-campaign-key-single-run.expected \
+	tests/configs/bad/44-campaign-key-single-run.yaml \
 	tests/configs/bad/45-invalid-utf8.expected \
 	tests/configs/bad/45-invalid-utf8.yaml
 # The network section (86-95).

@@ -99,6 +99,52 @@ test_random_deterministic (ScenFixture *f, gconstpointer data)
   g_assert_cmpint (n, <=, 2 * scen_summary_int (a, "faults_injected"));
 }
 
+/* Pairing: runs with other run seeds and another protocol but one world_seed share the
+ * workload and the fault schedule (what a campaign relies on); another world_seed does not. */
+static void
+test_world_seed_pairs (ScenFixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree gchar *config = scenario ();
+  g_autofree gchar *a = g_build_filename (f->tmpdir, "a", NULL);
+  g_autofree gchar *b = g_build_filename (f->tmpdir, "b", NULL);
+  g_autofree gchar *c = g_build_filename (f->tmpdir, "c", NULL);
+  const gchar *set = "faults=[{type: crash, agents: random:2, pattern: random, mtbf: 40s, "
+                     "restart_after: 10s, count: 2}]";
+  const gchar *run_a[] = { "run", config, "-o", a, "-q", "--set", set, "--seed", "3",
+                           "--set", "world_seed=9", NULL };
+  const gchar *run_b[] = { "run", config, "-o", b, "-q", "--set", set, "--seed", "4",
+                           "--set", "world_seed=9", "--set", "scheduling.consensus=raft", NULL };
+  const gchar *run_c[] = { "run", config, "-o", c, "-q", "--set", set, "--seed", "3",
+                           "--set", "world_seed=10", NULL };
+
+  g_assert_cmpint (scen_dmas (run_a, NULL, NULL), ==, 0);
+  g_assert_cmpint (scen_dmas (run_b, NULL, NULL), ==, 0);
+  g_assert_cmpint (scen_dmas (run_c, NULL, NULL), ==, 0);
+  g_autofree gchar *ja = scen_read_file (a, "faults.jsonl");
+  g_autofree gchar *jb = scen_read_file (b, "faults.jsonl");
+  g_autofree gchar *jc = scen_read_file (c, "faults.jsonl");
+  g_assert_cmpstr (ja, ==, jb);
+  g_assert_cmpstr (ja, !=, jc);
+  const gchar *columns[] = { "submission_time", "requested_number_of_resources",
+                             "requested_time" };
+  for (gsize i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr (GPtrArray) ca = scen_jobs_column (a, columns[i]);
+      g_autoptr (GPtrArray) cb = scen_jobs_column (b, columns[i]);
+      g_assert_cmpuint (ca->len, ==, cb->len);
+      for (guint j = 0; j < ca->len; j++)
+        g_assert_cmpstr (g_ptr_array_index (ca, j), ==, g_ptr_array_index (cb, j));
+    }
+  /* Arrivals are constant in this scenario; the drawn runtimes show the other world. */
+  g_autoptr (GPtrArray) sa = scen_jobs_column (a, "requested_time");
+  g_autoptr (GPtrArray) sc = scen_jobs_column (c, "requested_time");
+  gboolean differ = sa->len != sc->len;
+  for (guint j = 0; !differ && j < sa->len; j++)
+    differ = g_strcmp0 (g_ptr_array_index (sa, j), g_ptr_array_index (sc, j)) != 0;
+  g_assert_true (differ);
+}
+
 /* No faults: an empty faults.jsonl, and a zero count. */
 static void
 test_no_faults (ScenFixture *f, gconstpointer data)
@@ -149,6 +195,8 @@ main (int argc, char **argv)
               test_crash_logged, scen_fixture_teardown);
   g_test_add ("/faults-e2e/random/deterministic", ScenFixture, PREFIX, scen_fixture_setup,
               test_random_deterministic, scen_fixture_teardown);
+  g_test_add ("/faults-e2e/world-seed/pairs", ScenFixture, PREFIX, scen_fixture_setup,
+              test_world_seed_pairs, scen_fixture_teardown);
   g_test_add ("/faults-e2e/none/empty-log", ScenFixture, PREFIX, scen_fixture_setup,
               test_no_faults, scen_fixture_teardown);
   g_test_add ("/faults-e2e/config/defaults-filled", ScenFixture, PREFIX, scen_fixture_setup,

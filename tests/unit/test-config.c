@@ -586,8 +586,8 @@ test_validation_messages (void)
     { "plugin_path: {a: b}\n",
       "t.yaml:1:14: plugin_path: expected a directory or a list of directories, found a map" },
     { "repetitions: 5\n",
-      "t.yaml:1:1: 'repetitions' (repeated runs with derived seeds) is not supported yet; "
-      "remove it" },
+      "t.yaml:1:1: 'repetitions' is a campaign key, which 'dmas run' expands into several runs; "
+      "it cannot appear in the config of a single run" },
     { "platform: {preset: amsc, nodes: 4}\n",
       "t.yaml:1:26: platform.nodes sizes the cluster of 'from_trace: true'; without "
       "from_trace, give the nodes of each cluster in 'clusters'" },
@@ -692,7 +692,7 @@ test_resolved_round_trip (void)
   g_assert_true (strstr (yaml, "span: 1h\n") != NULL);
   g_assert_true (strstr (yaml, "- name: \"yes\"\n") != NULL);
   g_assert_true (strstr (yaml, "latency: 250us\n") != NULL);
-  g_assert_true (g_str_has_prefix (yaml, "name: trip\nseed: 12345678901\nhorizon: 90m\n"));
+  g_assert_true (g_str_has_prefix (yaml, "name: trip\nseed: 12345678901\nworld_seed: 12345678901\nhorizon: 90m\n"));
 }
 
 static void
