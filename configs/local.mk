@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # configs: shipped example configurations, installed under $(pkgdatadir)/configs.
 configsdir = $(pkgdatadir)/configs
-dist_configs_DATA = configs/quickstart.yaml
+dist_configs_DATA = configs/single.yaml
 
-# Comparison configs: one workload and platform, the method chosen with --set.
+# Comparison campaigns: methods x conditions x repetitions (framework/campaign).
 comparedir = $(pkgdatadir)/configs/compare
 dist_compare_DATA = configs/compare/consensus.yaml
 
@@ -22,3 +22,7 @@ EXTRA_DIST += \
 	configs/traces/kth-easy.yaml \
 	configs/traces/kth-fcfs.yaml \
 	configs/traces/nasa-easy.yaml
+
+# The predecessor's evaluation matrix (`dmas evaluate`).
+paperdir = $(pkgdatadir)/configs/paper
+dist_paper_DATA = configs/paper/resilience.yaml

@@ -31,6 +31,7 @@ int dmas_cmd_config (int argc, char **argv);
 int dmas_cmd_plugins (int argc, char **argv);
 int dmas_cmd_report (int argc, char **argv);
 int dmas_cmd_replay (int argc, char **argv);
+int dmas_cmd_evaluate (int argc, char **argv);
 
 G_END_DECLS
 

@@ -1,24 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `dmas run`: one simulation from a YAML config, its results written to a directory. */
+/* `dmas run`: one simulation, or a campaign of them, from a YAML config into a directory. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <unistd.h>
 
-#include <gio/gio.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 
-#include "agents/faults.h"
 #include "agents/sim.h"
+#include "campaign/campaign.h"
+#include "campaign/execute.h"
 #include "cli/cli.h"
 #include "config/config.h"
-#include "metrics/summary.h"
-#include "plugin/registry.h"
-#include "world/events.h"
+#include "report/report.h"
 
 typedef struct {
   gchar *outdir;
@@ -28,6 +24,9 @@ typedef struct {
   gdouble speed;
   gboolean quiet;
   gchar *trace;
+  gint jobs;
+  gchar *resume;
+  gchar *progress;
   gchar **args;
 } RunOptions;
 
@@ -39,6 +38,8 @@ run_options_clear (RunOptions *o)
   g_strfreev (o->sets);
   g_free (o->plugin_path);
   g_free (o->trace);
+  g_free (o->resume);
+  g_free (o->progress);
   g_strfreev (o->args);
 }
 
@@ -54,35 +55,6 @@ fail (int status, const gchar *fmt, ...)
   va_end (ap);
   fprintf (stderr, "dmas: %s\n", message);
   return status;
-}
-
-/* results/<name>-<UTC time>/, made unique with a -2, -3... suffix if two runs share a second.
- * The wall clock names the directory only; nothing simulated reads it. */
-static gchar *
-default_outdir (const DmasConfig *config)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree gchar *name = g_strdup (config->name != NULL && *config->name ? config->name : "run");
-  g_strcanon (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", '-');
-  g_autofree gchar *base = g_strdup_printf ("%s-%s", name, stamp);
-  gchar *dir = g_build_filename ("results", base, NULL);
-  for (guint i = 2; g_file_test (dir, G_FILE_TEST_EXISTS); i++)
-    {
-      g_free (dir);
-      g_autofree gchar *numbered = g_strdup_printf ("%s-%u", base, i);
-      dir = g_build_filename ("results", numbered, NULL);
-    }
-  return dir;
-}
-
-static guint64
-peak_rss_kb (void)
-{
-  struct rusage usage;
-  if (getrusage (RUSAGE_SELF, &usage) != 0)
-    return 0;
-  return (guint64) usage.ru_maxrss; /* kilobytes on Linux */
 }
 
 static void
@@ -108,44 +80,112 @@ print_table (const DmasConfig *config, DmasRunStatus status, const DmasMetrics *
   printf ("  %-22s %s\n", "results", outdir);
 }
 
-static gboolean
-write_results (const gchar *outdir, const DmasConfig *config, const DmasSummaryInput *in,
-               const DmasSim *sim, GError **error)
+static int
+run_single (RunOptions *o, const gchar *const *sets)
 {
-  g_autofree gchar *csv = dmas_jobs_csv (in->metrics, dmas_sim_workload (sim));
-  g_autofree gchar *faults_jsonl = dmas_faults_to_jsonl (dmas_sim_faults (sim));
-  g_autofree gchar *yaml = dmas_config_to_yaml (config);
-  g_autofree gchar *json = dmas_summary_to_json (in);
-  /* summary.json last: its presence says the directory holds a whole result. */
-  return dmas_result_write (outdir, "jobs.csv", csv, error)
-         && dmas_result_write (outdir, "faults.jsonl", faults_jsonl, error)
-         && dmas_result_write (outdir, "config.resolved.yaml", yaml, error)
-         && dmas_result_write (outdir, "summary.json", json, error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DmasConfig) config = NULL;
+  g_autoptr (DmasRegistry) registry = NULL;
+  if (!dmas_cli_setup (o->args[0], sets, o->plugin_path, &config, &registry, &error))
+    return fail (dmas_cli_exit_status (error), "%s", error->message);
+
+  g_autofree gchar *outdir = o->outdir != NULL ? g_strdup (o->outdir)
+                                               : dmas_default_outdir (config->name);
+  const DmasExecuteOptions options = {
+    .speed = o->speed, .handle_sigint = TRUE, .trace_path = o->trace,
+  };
+  g_autoptr (DmasExecution) x = dmas_execute (config, registry, outdir, &options, &error);
+  if (x == NULL)
+    return fail (dmas_cli_exit_status (error), "%s", error->message);
+  if (!o->quiet)
+    print_table (config, x->status, dmas_sim_metrics (x->sim), x->events, x->wall_s, x->digest,
+                 outdir);
+
+  switch (x->status)
+    {
+    case DMAS_RUN_DEADLOCK:
+      return fail (DMAS_EXIT_FAILURE, "deadlock: %s\n(results in %s)", x->diagnosis, outdir);
+    case DMAS_RUN_INTERRUPTED:
+      return fail (DMAS_EXIT_INTERRUPTED, "interrupted; partial results in %s", outdir);
+    default:
+      return DMAS_EXIT_OK;
+    }
 }
 
-/* --trace FILE: one line per dispatched event, "SECONDS CLASS KIND AGENT", e.g.
- * "0.002000000 deliver deliver 1"; AGENT is "-" for events of no agent.  Kinds are the world's
- * event names (world/events.h), a number for one without a name.  Golden traces compare
- * these files byte for byte. */
-static void
-trace_line (DmasTime time, DmasEventClass cls, guint32 kind, guint32 agent, gpointer data)
+static gboolean
+parse_progress (const gchar *text, DmasProgressMode *mode)
 {
-  static const gchar *const classes[] = { "fault", "deliver", "timer", "observe" };
-  static const gchar *const kinds[] = {
-    NULL, "submit", "job_end", "deliver", "timer", "heartbeat", "suspect", "crash", "restart",
-    "client", "controller",
-  };
-  FILE *out = data;
-  fprintf (out, "%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT " %s ", time / DMAS_S, time % DMAS_S,
-           (guint) cls < G_N_ELEMENTS (classes) ? classes[cls] : "?");
-  if (kind < G_N_ELEMENTS (kinds) && kinds[kind] != NULL)
-    fputs (kinds[kind], out);
+  if (text == NULL || strcmp (text, "auto") == 0)
+    *mode = isatty (STDERR_FILENO) ? DMAS_PROGRESS_BAR : DMAS_PROGRESS_NONE;
+  else if (strcmp (text, "bar") == 0)
+    *mode = DMAS_PROGRESS_BAR;
+  else if (strcmp (text, "jsonl") == 0)
+    *mode = DMAS_PROGRESS_JSONL;
+  else if (strcmp (text, "none") == 0)
+    *mode = DMAS_PROGRESS_NONE;
   else
-    fprintf (out, "%" G_GUINT32_FORMAT, kind);
-  if (agent == DMAS_AGENT_NONE)
-    fputs (" -\n", out);
-  else
-    fprintf (out, " %" G_GUINT32_FORMAT "\n", agent);
+    return FALSE;
+  return TRUE;
+}
+
+static int
+run_campaign (RunOptions *o, DmasNode *root)
+{
+  g_autoptr (GError) error = NULL;
+  DmasCampaignOptions options = { .resume = o->resume != NULL };
+  if (!parse_progress (o->progress, &options.progress))
+    return fail (DMAS_EXIT_USAGE, "--progress: '%s' is not one of auto, bar, jsonl, none",
+                 o->progress);
+  if (o->jobs < 0)
+    return fail (DMAS_EXIT_USAGE, "-j: must be >= 1 (default: the number of cores)");
+  options.jobs = o->jobs > 0 ? (guint) o->jobs : g_get_num_processors ();
+  if (o->trace != NULL)
+    return fail (DMAS_EXIT_USAGE, "--trace records one run; for a campaign run, rerun it with "
+                                  "'dmas replay DIR/runs/ID' or 'dmas run "
+                                  "DIR/runs/ID/config.resolved.yaml --trace FILE'");
+  if (o->speed != 0.0)
+    return fail (DMAS_EXIT_USAGE, "--speed paces one run; a campaign runs as fast as possible");
+  if (o->resume != NULL && o->outdir != NULL && strcmp (o->resume, o->outdir) != 0)
+    return fail (DMAS_EXIT_USAGE, "--resume %s and -o %s name different directories; give "
+                                  "--resume DIR alone", o->resume, o->outdir);
+
+  /* Every run's config is resolved before anything starts: a config error shows now, not
+   * after an hour of runs. */
+  g_autoptr (DmasCampaign) campaign = dmas_campaign_new (root, o->args[0], o->plugin_path,
+                                                         &error);
+  if (campaign == NULL)
+    return fail (dmas_cli_exit_status (error), "%s", error->message);
+
+  g_autofree gchar *dir = o->resume != NULL   ? g_strdup (o->resume)
+                          : o->outdir != NULL ? g_strdup (o->outdir)
+                                              : dmas_default_outdir (campaign->name);
+  g_autofree gchar *plan = g_build_filename (dir, "campaign.json", NULL);
+  if (o->resume != NULL && !dmas_campaign_check_resume (campaign, dir, &error))
+    return fail (DMAS_EXIT_USAGE, "%s", error->message);
+  if (o->resume == NULL && g_file_test (plan, G_FILE_TEST_EXISTS))
+    return fail (DMAS_EXIT_USAGE, "%s already holds a campaign; continue it with "
+                                  "'dmas run %s --resume %s', or choose another -o DIR", dir,
+                 o->args[0], dir);
+  if (!dmas_campaign_write_plan (campaign, dir, &error))
+    return fail (DMAS_EXIT_FAILURE, "writing the campaign plan: %s", error->message);
+
+  DmasCampaignOutcome outcome;
+  if (!dmas_campaign_execute (campaign, dir, &options, &outcome, &error))
+    return fail (DMAS_EXIT_FAILURE, "campaign stopped: %s; resume: dmas run %s --resume %s",
+                 error->message, o->args[0], dir);
+  if (outcome.interrupted)
+    return fail (DMAS_EXIT_INTERRUPTED, "interrupted: %u of %u runs finished; resume: dmas run "
+                 "%s --resume %s", outcome.finished, outcome.total, o->args[0], dir);
+
+  if (!dmas_report_generate (dir, &error))
+    return fail (DMAS_EXIT_FAILURE, "writing the report: %s", error->message);
+  if (!o->quiet && !dmas_report_print_table (dir, stdout, &error))
+    return fail (DMAS_EXIT_FAILURE, "printing the table: %s", error->message);
+  printf ("report: %s/report.html\n", dir);
+  if (outcome.failed > 0)
+    return fail (DMAS_EXIT_FAILURE, "%u of %u runs failed (failure.json in their directories)",
+                 outcome.failed, outcome.total);
+  return DMAS_EXIT_OK;
 }
 
 static int
@@ -162,7 +202,8 @@ run (RunOptions *o)
       guint64 seed;
       if (!g_ascii_string_to_unsigned (o->seed, 10, 0, G_MAXUINT64, &seed, NULL))
         return fail (DMAS_EXIT_USAGE, "--seed: '%s' is not an unsigned integer", o->seed);
-      /* Applied last, as a --set, so it wins over the file and over --set seed=... */
+      /* Applied last, as a --set, so it wins over the file and over --set seed=...; in a
+       * campaign it is the master seed. */
       seed_set = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, seed);
       g_ptr_array_add (sets, seed_set);
     }
@@ -170,70 +211,19 @@ run (RunOptions *o)
   if (o->speed < 0.0)
     return fail (DMAS_EXIT_USAGE, "--speed: must be >= 0 (0 runs as fast as possible)");
 
-  g_autoptr (DmasConfig) config = NULL;
-  g_autoptr (DmasRegistry) registry = NULL;
-  if (!dmas_cli_setup (o->args[0], (const gchar *const *) sets->pdata, o->plugin_path, &config,
-                       &registry, &error))
+  /* The --set assignments apply to the raw tree first, so that they can make a file a
+   * campaign (--set repetitions=3) or change its sweep. */
+  g_autoptr (DmasNode) root = dmas_campaign_load_raw (o->args[0],
+                                                      (const gchar *const *) sets->pdata,
+                                                      &error);
+  if (root == NULL)
     return fail (dmas_cli_exit_status (error), "%s", error->message);
-
-  g_autoptr (DmasSim) sim = dmas_sim_new (config, registry, &error);
-  if (sim == NULL)
-    return fail (dmas_cli_exit_status (error), "%s", error->message);
-
-  g_autofree gchar *outdir = o->outdir != NULL ? g_strdup (o->outdir) : default_outdir (config);
-  if (g_mkdir_with_parents (outdir, 0755) != 0)
-    return fail (DMAS_EXIT_FAILURE, "cannot create the result directory %s: %s", outdir,
-                 g_strerror (errno));
-
-  FILE *trace = NULL;
-  if (o->trace != NULL)
-    {
-      trace = fopen (o->trace, "w");
-      if (trace == NULL)
-        return fail (DMAS_EXIT_FAILURE, "--trace: cannot write %s: %s", o->trace,
-                     g_strerror (errno));
-      dmas_engine_set_trace (dmas_sim_engine (sim), trace_line, trace);
-    }
-
-  g_autofree gchar *diagnosis = NULL;
-  const gint64 wall_start = g_get_monotonic_time ();
-  DmasRunStatus status = dmas_sim_run (sim, o->speed, TRUE, &diagnosis);
-  const gdouble wall_s = (gdouble) (g_get_monotonic_time () - wall_start) / G_USEC_PER_SEC;
-
-  DmasEngine *engine = dmas_sim_engine (sim);
-  if (trace != NULL)
-    {
-      dmas_engine_set_trace (engine, NULL, NULL);
-      gboolean bad = ferror (trace) != 0;
-      if (fclose (trace) != 0 || bad)
-        return fail (DMAS_EXIT_FAILURE, "--trace: error writing %s", o->trace);
-    }
-  g_autofree gchar *digest = dmas_engine_digest (engine);
-  const DmasSummaryInput in = {
-    .status = status,
-    .diagnosis = diagnosis,
-    .seed = config->seed,
-    .events = dmas_engine_events (engine),
-    .trace_digest = digest,
-    .metrics = dmas_sim_metrics (sim),
-    .config = config->resolved,
-    .workload = dmas_workload_stats (dmas_sim_workload (sim)),
-    .wall_clock = { .wall_s = wall_s, .peak_rss_kb = peak_rss_kb () },
-  };
-  if (!write_results (outdir, config, &in, sim, &error))
-    return fail (DMAS_EXIT_FAILURE, "writing the results: %s", error->message);
-  if (!o->quiet)
-    print_table (config, status, in.metrics, in.events, wall_s, digest, outdir);
-
-  switch (status)
-    {
-    case DMAS_RUN_DEADLOCK:
-      return fail (DMAS_EXIT_FAILURE, "deadlock: %s\n(results in %s)", diagnosis, outdir);
-    case DMAS_RUN_INTERRUPTED:
-      return fail (DMAS_EXIT_INTERRUPTED, "interrupted; partial results in %s", outdir);
-    default:
-      return DMAS_EXIT_OK;
-    }
+  if (dmas_campaign_is_campaign (root))
+    return run_campaign (o, g_steal_pointer (&root));
+  if (o->resume != NULL)
+    return fail (DMAS_EXIT_USAGE, "--resume: %s is not a campaign (it has no sweep: and no "
+                                  "repetitions:)", o->args[0]);
+  return run_single (o, (const gchar *const *) sets->pdata);
 }
 
 int
@@ -243,8 +233,8 @@ dmas_cmd_run (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
       "write the results to DIR (default: results/NAME-UTCTIME/)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "run seed (overrides the config's seed)",
-      "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed,
+      "run seed, or a campaign's master seed (overrides the config's seed)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
       "override a config key, e.g. --set network.latency=5ms (repeatable)", "KEY=VALUE" },
     { "plugin-path", 0, 0, G_OPTION_ARG_STRING, &o.plugin_path,
@@ -255,12 +245,21 @@ dmas_cmd_run (int argc, char **argv)
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
       "write every dispatched event to FILE, one line 'SECONDS CLASS KIND AGENT' each",
       "FILE" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
+      "campaign: runs at once, each in its own process (default: the number of cores)", "N" },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &o.resume,
+      "campaign: continue the campaign in DIR, skipping its finished runs", "DIR" },
+    { "progress", 0, 0, G_OPTION_ARG_STRING, &o.progress,
+      "campaign: progress on stderr: auto (a bar on a terminal), bar, jsonl or none", "MODE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("CONFIG");
-  g_option_context_set_summary (context, "Runs one simulation and writes summary.json, "
-                                         "jobs.csv, faults.jsonl and config.resolved.yaml.");
+  g_option_context_set_summary (context,
+                                "Runs one simulation and writes summary.json, jobs.csv, "
+                                "faults.jsonl and config.resolved.yaml.\nA CONFIG with sweep: "
+                                "or repetitions: is a campaign: its runs go to DIR/runs/, "
+                                "then the\nstatistics, tables, plots and report.html to DIR.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
 

@@ -9,3 +9,4 @@ dmas_SOURCES += framework/cli/cmd_plugins.c
 dmas_SOURCES += framework/cli/cmd_run.c
 dmas_SOURCES += framework/cli/cmd_report.c
 dmas_SOURCES += framework/cli/cmd_replay.c
+dmas_SOURCES += framework/cli/cmd_evaluate.c

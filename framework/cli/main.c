@@ -22,6 +22,7 @@ static const DmasCommand commands[] = {
   { "plugins", dmas_cmd_plugins, "list every plugin component found on the search path" },
   { "report", dmas_cmd_report, "regenerate the tables, statistics, plots and report.html of a campaign" },
   { "replay", dmas_cmd_replay, "rerun one run of a campaign and check its trace digest" },
+  { "evaluate", dmas_cmd_evaluate, "run the resilience campaign (configs/paper/resilience.yaml)" },
 };
 
 static void

@@ -71,7 +71,10 @@ typedef struct {
   GArray *points;          /* guint point indices, in the compared axis' label order */
   /* per metric m, per method i: cells[m * n_points + i] */
   DmasCellStats *cells;
-  /* per metric, per pair (i < j) in row-major order: n_pairs = k (k - 1) / 2 */
+  /* per metric, per pair (i < j) in row-major order: n_pairs = k (k - 1) / 2.  Paired tests
+   * use the repetitions both methods finished (paired by rep number) and are undefined, with
+   * a reason, in a campaign with paired: false; Welch uses every finished run of each method
+   * and is always computed.  Holm adjusts across the pairs of one metric, per test. */
   DmasTestResult *paired_t, *wilcoxon, *welch;
   gdouble *p_t_holm, *p_w_holm, *p_welch_holm;
   guint n_pairs;

@@ -31,15 +31,15 @@ check "no command is a usage error" 2 "Usage" -- "$dmas"
 check "unknown command" 2 "unknown command 'frobnicate'" -- "$dmas" frobnicate
 check "run --help" 0 "--seed" -- "$dmas" run --help
 check "run: missing config file names it" 2 "no-such.yaml" -- "$dmas" run "$tmp/no-such.yaml"
-check "config prints the resolved config" 0 "consensus: auction" -- "$dmas" config "$src/configs/quickstart.yaml"
-check "config shows plugin parameter defaults" 0 "deadline:" -- "$dmas" config "$src/configs/quickstart.yaml"
+check "config prints the resolved config" 0 "consensus: auction" -- "$dmas" config "$src/configs/single.yaml"
+check "config shows plugin parameter defaults" 0 "deadline:" -- "$dmas" config "$src/configs/single.yaml"
 check "config: --set typo gets did-you-mean" 2 "did you mean 'consensus'" -- \
-  "$dmas" config "$src/configs/quickstart.yaml" --set scheduling.consensu=raft
+  "$dmas" config "$src/configs/single.yaml" --set scheduling.consensu=raft
 check "plugins lists the shipped components" 0 "consensus/auction" -- "$dmas" plugins
 check "run: unknown component is named" 2 "no consensus component 'nope'" -- \
-  "$dmas" run "$src/configs/quickstart.yaml" -o "$tmp/x" --set scheduling.consensus=nope
+  "$dmas" run "$src/configs/single.yaml" -o "$tmp/x" --set scheduling.consensus=nope
 check "run: quickstart completes" 0 "completion" -- \
-  "$dmas" run "$src/configs/quickstart.yaml" -o "$tmp/out"
+  "$dmas" run "$src/configs/single.yaml" -o "$tmp/out"
 n=$((n + 1))
 missing=""
 for f in summary.json config.resolved.yaml jobs.csv; do
@@ -53,7 +53,7 @@ check "resolved config re-runs" 0 "completion" -- \
 # Ctrl-C: a paced run (1 virtual second per wall second, so it cannot finish first) is
 # interrupted; it exits 130 and still writes its partial results, marked as such.
 n=$((n + 1))
-"$dmas" run "$src/configs/quickstart.yaml" -o "$tmp/int" --speed 1 -q 2>"$tmp/int.err" &
+"$dmas" run "$src/configs/single.yaml" -o "$tmp/int" --speed 1 -q 2>"$tmp/int.err" &
 pid=$!
 i=0
 while [ ! -e "$tmp/int" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -173,7 +173,7 @@ test_good_quickstart (void)
 {
   const gchar *srcdir = g_getenv ("DMAS_SRCDIR");
   g_autofree gchar *path = g_build_filename (srcdir != NULL ? srcdir : DMAS_ABS_SRCDIR,
-                                             "configs", "quickstart.yaml", NULL);
+                                             "configs", "single.yaml", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (DmasConfig) config = dmas_config_load (path, NULL, &error);
   g_autoptr (DmasConfig) again = NULL;
@@ -181,7 +181,7 @@ test_good_quickstart (void)
   g_autofree gchar *yaml_again = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (config->name, ==, "quickstart");
+  g_assert_cmpstr (config->name, ==, "single");
   g_assert_cmpuint (config->seed, ==, 42);
   g_assert_cmpuint (config->horizon, ==, 10 * 60 * DMAS_S);
   g_assert_true (config->drain);

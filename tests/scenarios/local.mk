@@ -52,27 +52,27 @@ TESTS += tests/scenarios/test-compare
 tests_scenarios_test_compare_LDADD = $(scenario_ldadd)
 EXTRA_tests_scenarios_test_compare_DEPENDENCIES = plugins/consensus/auction.la \
 	plugins/bidding/heuristic.la
-# configs/quickstart.yaml with gossip, negotiation and weighted-voting, with and without a crash.
+# configs/single.yaml with gossip, negotiation and weighted-voting, with and without a crash.
 check_PROGRAMS += tests/scenarios/test-quickstart-consensus
 TESTS += tests/scenarios/test-quickstart-consensus
 tests_scenarios_test_quickstart_consensus_LDADD = $(scenario_ldadd)
 EXTRA_tests_scenarios_test_quickstart_consensus_DEPENDENCIES = plugins/consensus/gossip.la \
 	plugins/consensus/negotiation.la plugins/consensus/weighted-voting.la \
 	plugins/bidding/heuristic.la
-# configs/quickstart.yaml with multipaxos: clean (cost formula), leader crash, majority down.
+# configs/single.yaml with multipaxos: clean (cost formula), leader crash, majority down.
 check_PROGRAMS += tests/scenarios/test-multipaxos-e2e
 TESTS += tests/scenarios/test-multipaxos-e2e
 tests_scenarios_test_multipaxos_e2e_LDADD = $(scenario_ldadd)
 EXTRA_tests_scenarios_test_multipaxos_e2e_DEPENDENCIES = plugins/consensus/multipaxos.la \
 	plugins/bidding/heuristic.la plugins/faults/crash.la
-# configs/quickstart.yaml with pbft: clean (2n^2 - n - 1 messages per decision), primary crash,
+# configs/single.yaml with pbft: clean (2n^2 - n - 1 messages per decision), primary crash,
 # f = 2 crashes with 7 agents.
 check_PROGRAMS += tests/scenarios/test-pbft-e2e
 TESTS += tests/scenarios/test-pbft-e2e
 tests_scenarios_test_pbft_e2e_LDADD = $(scenario_ldadd)
 EXTRA_tests_scenarios_test_pbft_e2e_DEPENDENCIES = plugins/consensus/pbft.la \
 	plugins/bidding/heuristic.la plugins/faults/crash.la
-# configs/quickstart.yaml with raft: clean (exact message formula), leader crash, follower
+# configs/single.yaml with raft: clean (exact message formula), leader crash, follower
 # crash, majority down.
 check_PROGRAMS += tests/scenarios/test-raft-e2e
 TESTS += tests/scenarios/test-raft-e2e

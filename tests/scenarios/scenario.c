@@ -216,7 +216,7 @@ scen_run_consensus (const gchar *prefix, const gchar *consensus, const gchar *co
                     gchar **out)
 {
   gchar *tmpdir = scen_tmpdir_new (prefix);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
   g_autofree gchar *method = g_strdup_printf ("scheduling.consensus=%s", consensus);
   g_autoptr (GPtrArray) extra = g_ptr_array_new ();
 

@@ -28,7 +28,7 @@ typedef struct {
 void scen_fixture_setup (ScenFixture *f, gconstpointer prefix);
 void scen_fixture_teardown (ScenFixture *f, gconstpointer prefix);
 
-/* $DMAS_SRCDIR/REL ("configs/quickstart.yaml").  Returns: (transfer full). */
+/* $DMAS_SRCDIR/REL ("configs/single.yaml").  Returns: (transfer full). */
 gchar *scen_src_path (const gchar *rel);
 
 /* Runs `$DMAS_BUILDDIR/dmas ARGS...` (NULL-terminated, without the program name) and waits.
@@ -56,7 +56,7 @@ GPtrArray *scen_jobs_column (const gchar *dir, const gchar *name);
 /* Counter `name` of summary.json's plugin_metrics, 0 when no plugin ever reported it. */
 gdouble scen_plugin_metric (const gchar *dir, const gchar *name);
 
-/* Runs configs/quickstart.yaml with scheduling.consensus=`consensus` and the extra --set
+/* Runs configs/single.yaml with scheduling.consensus=`consensus` and the extra --set
  * values `sets` (nullable, NULL-terminated) into DIR/run of a new temp dir, and asserts the
  * clean outcome every protocol test expects: status complete, every submitted job completed,
  * nothing lost, no safety or validity violation, no duplicate execution.

@@ -26,7 +26,7 @@ static void
 test_same_seed (ScenFixture *f, gconstpointer data)
 {
   (void) data;
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
   g_autofree gchar *a = g_build_filename (f->tmpdir, "a", NULL);
   g_autofree gchar *b = g_build_filename (f->tmpdir, "b", NULL);
   scen_run (config, a, NULL);
@@ -47,7 +47,7 @@ static void
 test_different_seed (ScenFixture *f, gconstpointer data)
 {
   (void) data;
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
   g_autofree gchar *a = g_build_filename (f->tmpdir, "a", NULL);
   g_autofree gchar *b = g_build_filename (f->tmpdir, "b", NULL);
   const gchar *seed_a[] = { "--seed", "42", NULL };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* configs/quickstart.yaml through the real `dmas run` with gossip, negotiation, weighted-voting. */
+/* configs/single.yaml through the real `dmas run` with gossip, negotiation, weighted-voting. */
 #include "config.h"
 
 #include <glib.h>
@@ -40,7 +40,7 @@ test_clean (gconstpointer data)
 {
   const Method *m = data;
   gchar *tmpdir = scen_tmpdir_new (PREFIX);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
   g_autofree gchar *out = g_build_filename (tmpdir, "run", NULL);
   g_autofree gchar *set = g_strdup_printf ("scheduling.consensus=%s", m->name);
   const gchar *extra[] = { "--set", set, NULL };
@@ -58,7 +58,7 @@ test_crash (gconstpointer data)
 {
   const Method *m = data;
   gchar *tmpdir = scen_tmpdir_new (PREFIX);
-  g_autofree gchar *config = scen_src_path ("configs/quickstart.yaml");
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
   g_autofree gchar *out = g_build_filename (tmpdir, "run", NULL);
   g_autofree gchar *set = g_strdup_printf ("scheduling.consensus=%s", m->name);
   const gchar *extra[] = { "--set", set, "--set",

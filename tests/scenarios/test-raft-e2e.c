@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* configs/quickstart.yaml through the real `dmas run` with consensus/raft. */
+/* configs/single.yaml through the real `dmas run` with consensus/raft. */
 #include "config.h"
 
 #include <glib.h>
