@@ -63,6 +63,7 @@ struct DmasSim {
   guint quorum;
   /* Appended (services): every bid proposed, per slot, for the validity check. */
   DmasBidLog *bids;
+  guint64 stall_token;      /* progress_token() at the last stall check (sim.c) */
 };
 
 #define DMAS_SIM_EXTRA_ENDPOINTS 3u

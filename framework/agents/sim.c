@@ -76,6 +76,7 @@ on_deliver (gpointer user_data, const DmasEnvelope *env, const guint8 *body)
 }
 
 static gchar *idle_check (DmasEngine *engine, gpointer user_data);
+static gchar *stall_check (DmasEngine *engine, gpointer user_data);
 
 /* What the config asks for that this build cannot do says so before anything is built. */
 static gboolean
@@ -187,6 +188,7 @@ build (DmasSim *sim, GError **error)
     }
   sim->clients = dmas_clients_new (sim, dmas_sim_clients_endpoint (sim));
   dmas_engine_set_idle_check (sim->engine, idle_check, sim);
+  dmas_engine_set_stall_check (sim->engine, config->stall_timeout, stall_check, sim);
   return TRUE;
 }
 
@@ -468,4 +470,64 @@ idle_check (DmasEngine *engine, gpointer user_data)
                           sim->central != NULL ? "the centralized controller"
                                                : dmas_host_ctx_name (sim->agents[0]->consensus),
                           out->str);
+}
+
+/* ---- stall (livelock) check ---- */
+
+/* Changes whenever a job is decided, started or finished. */
+static guint64
+progress_token (const DmasSim *sim)
+{
+  guint64 token = sim->metrics->decisions;
+  for (guint i = 0; i < sim->metrics->n_jobs; i++)
+    {
+      const DmasJobRecord *record = &sim->metrics->jobs[i];
+      token += record->starts + (record->end != DMAS_TIME_NONE)
+               + (record->state == DMAS_JOB_REJECTED);
+    }
+  return token;
+}
+
+/* A livelock ends the run instead of spinning forever: a protocol that keeps exchanging
+ * messages (round changes, retransmissions) without deciding anything while enough agents are
+ * up to decide is a liveness failure, and a result worth reporting as such.  Only undecided
+ * jobs count as waiting: a queued job may rightly wait for hours behind long running ones, and
+ * while the service is down (no quorum, no controller) the wait is an outage, measured by
+ * availability. */
+static gchar *
+stall_check (DmasEngine *engine, gpointer user_data)
+{
+  DmasSim *sim = user_data;
+  (void) engine;
+  guint64 token = progress_token (sim);
+  if (token != sim->stall_token || dmas_metrics_service_is_down (sim->metrics))
+    {
+      sim->stall_token = token;
+      return NULL;
+    }
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint waiting = 0;
+  for (guint i = 0; i < sim->workload->n_jobs; i++)
+    {
+      const DmasJobRecord *record = &sim->metrics->jobs[i];
+      if (record->state != DMAS_JOB_SUBMITTED || dmas_recovery_stranded (sim->recovery, record->id)
+          || (sim->central != NULL && dmas_central_job_stranded (sim->central, record->id)))
+        continue;
+      if (waiting++ < 10)
+        {
+          g_string_append (out, "\n  ");
+          describe_pending (sim, &sim->workload->jobs[i], record, out);
+        }
+    }
+  if (waiting == 0)
+    return NULL;
+  if (waiting > 10)
+    g_string_append_printf (out, "\n  ... and %u more", waiting - 10);
+  g_autofree gchar *period = dmas_format_duration (sim->config->stall_timeout);
+  return g_strdup_printf ("no job was decided, started or finished for %s of virtual time "
+                          "(stall_timeout) while the scheduling service (%s) was available and "
+                          "%u job(s) waited for a decision:%s", period,
+                          sim->central != NULL ? "the centralized controller"
+                                               : dmas_host_ctx_name (sim->agents[0]->consensus),
+                          waiting, out->str);
 }

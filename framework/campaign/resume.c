@@ -168,5 +168,5 @@ dmas_campaign_run_finished (const DmasCampaignRun *run, const gchar *dir)
   g_autofree gchar *status = dmas_campaign_summary_status (summary);
   /* An interrupted run is not a result: it is run again. */
   return g_strcmp0 (status, "complete") == 0 || g_strcmp0 (status, "horizon") == 0
-         || g_strcmp0 (status, "deadlock") == 0;
+         || g_strcmp0 (status, "deadlock") == 0 || g_strcmp0 (status, "stalled") == 0;
 }

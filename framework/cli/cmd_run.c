@@ -105,6 +105,8 @@ run_single (RunOptions *o, const gchar *const *sets)
     {
     case DMAS_RUN_DEADLOCK:
       return fail (DMAS_EXIT_FAILURE, "deadlock: %s\n(results in %s)", x->diagnosis, outdir);
+    case DMAS_RUN_STALLED:
+      return fail (DMAS_EXIT_FAILURE, "stalled: %s\n(results in %s)", x->diagnosis, outdir);
     case DMAS_RUN_INTERRUPTED:
       return fail (DMAS_EXIT_INTERRUPTED, "interrupted; partial results in %s", outdir);
     default:

@@ -196,6 +196,7 @@ read_typed (DmasConfig *c, const DmasNode *r)
   c->horizon = dmas_node_lookup (r, "horizon") != NULL ? get_duration (r, "horizon")
                                                         : DMAS_TIME_NONE;
   c->drain = strcmp (get_str (r, "drain"), "true") == 0;
+  c->stall_timeout = get_duration (r, "stall_timeout");
   c->plugin_path = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < paths->values->len; i++)
     g_ptr_array_add (c->plugin_path,

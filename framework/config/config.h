@@ -78,6 +78,7 @@ typedef struct {
   DmasTime horizon;     /* jobs arrive in [0, horizon]; DMAS_TIME_NONE for a trace workload
                          * without one: every job of the trace is submitted */
   gboolean drain;       /* keep running after the horizon until accepted jobs finish */
+  DmasTime stall_timeout; /* livelock guard (agents/sim.c); 0 = none */
   GPtrArray *plugin_path; /* gchar*, absolute directories */
 
   struct {

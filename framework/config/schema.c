@@ -40,6 +40,10 @@ static const DmasSchemaKey schema[] = {
     "workloads none (every job of the trace is submitted)" },
   { "drain", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "true",
     "after the horizon, keep running until every accepted job has finished" },
+  { "stall_timeout", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "6h",
+    "the run ends with status 'stalled' when the scheduling service is available, some job "
+    "waits for a decision, and no job was decided, started or finished for this long "
+    "(checked once per period: detected within twice this time); 0 never" },
   { "plugin_path", DMAS_SCHEMA_PATHS, NONE_, NULL, NULL, "[]",
     "extra plugin directories (a path or a list), relative to this file's directory" },
 

@@ -69,6 +69,10 @@ struct DmasEngine {
 
   DmasIdleCheckFn idle_fn;
   gpointer idle_data;
+  DmasIdleCheckFn stall_fn;
+  gpointer stall_data;
+  DmasTime stall_period;
+  DmasTime stall_next;  /* time of the next stall check */
   gboolean stop_requested;
 
   DmasTraceFn trace_fn; /* nullable: see dmas_engine_set_trace() */

@@ -193,6 +193,16 @@ dmas_engine_free (DmasEngine *engine)
   g_free (engine);
 }
 
+void
+dmas_engine_set_stall_check (DmasEngine *engine, DmasTime period, DmasIdleCheckFn fn,
+                             gpointer user_data)
+{
+  engine->stall_fn = period > 0 ? fn : NULL;
+  engine->stall_data = user_data;
+  engine->stall_period = period;
+  engine->stall_next = engine->now + period;
+}
+
 DmasTime
 dmas_engine_now (const DmasEngine *engine)
 {

@@ -36,7 +36,8 @@ typedef enum {
   DMAS_RUN_HORIZON,         /* reached the `until` time with events still pending */
   DMAS_RUN_STOPPED,         /* dmas_engine_stop() was called */
   DMAS_RUN_INTERRUPTED,     /* SIGINT */
-  DMAS_RUN_DEADLOCK         /* queue empty but the idle check reported pending work */
+  DMAS_RUN_DEADLOCK,        /* queue empty but the idle check reported pending work */
+  DMAS_RUN_STALLED          /* events go on but the stall check reported no progress */
 } DmasRunStatus;
 
 typedef struct {
@@ -97,12 +98,20 @@ gchar *dmas_engine_digest (DmasEngine *engine);
 
 void dmas_engine_set_idle_check (DmasEngine *engine, DmasIdleCheckFn fn, gpointer user_data);
 
+/* Livelock guard.  Once per `period` of virtual time (checked before dispatching the first
+ * event at or past the previous check + period, so it adds no event and leaves the trace
+ * digest alone), the engine calls fn: NULL means the run is making progress, a newly allocated
+ * diagnosis ends the run with DMAS_RUN_STALLED.  A period of 0 (the default) disables it. */
+void dmas_engine_set_stall_check (DmasEngine *engine, DmasTime period, DmasIdleCheckFn fn,
+                                  gpointer user_data);
+
 /* Requests the current run to end after the event being dispatched. */
 void dmas_engine_stop (DmasEngine *engine);
 
 /* Runs the engine from a GMainLoop through one custom GSource until the queue is empty, the
- * `until` time, a stop, a SIGINT or a deadlock.  diagnosis: (out) (optional) (transfer full)
- * set to the idle check's text on DMAS_RUN_DEADLOCK, NULL otherwise. */
+ * `until` time, a stop, a SIGINT, a deadlock or a stall.  diagnosis: (out) (optional)
+ * (transfer full) set to the idle or stall check's text on DMAS_RUN_DEADLOCK or
+ * DMAS_RUN_STALLED, NULL otherwise. */
 DmasRunStatus dmas_engine_run (DmasEngine *engine, const DmasRunOptions *opts,
                                gchar **diagnosis);
 

@@ -138,6 +138,14 @@ run_ends (EngineSource *s, DmasTime next)
     }
   if (next > s->until)
     return finish (s, DMAS_RUN_HORIZON, NULL);
+  if (engine->stall_fn != NULL && next >= engine->stall_next)
+    {
+      /* The next check is a period after this one, wherever the events fell meanwhile. */
+      engine->stall_next = next + engine->stall_period;
+      gchar *diagnosis = engine->stall_fn (engine, engine->stall_data);
+      if (diagnosis != NULL)
+        return finish (s, DMAS_RUN_STALLED, diagnosis);
+    }
   return FALSE;
 }
 
@@ -301,6 +309,8 @@ dmas_run_status_to_string (DmasRunStatus status)
       return "interrupted";
     case DMAS_RUN_DEADLOCK:
       return "deadlock";
+    case DMAS_RUN_STALLED:
+      return "stalled";
     default:
       return "unknown";
     }

@@ -129,6 +129,14 @@ dmas_metrics_service_down (DmasMetrics *metrics, DmasTime t)
   g_array_append_val (metrics->service_outages, outage);
 }
 
+gboolean
+dmas_metrics_service_is_down (const DmasMetrics *metrics)
+{
+  guint n = metrics->service_outages->len;
+  return n > 0
+         && g_array_index (metrics->service_outages, DmasInterval, n - 1).end == DMAS_TIME_NONE;
+}
+
 void
 dmas_metrics_service_up (DmasMetrics *metrics, DmasTime t)
 {

@@ -102,6 +102,8 @@ void dmas_metrics_agent_up (DmasMetrics *metrics, DmasAgentId agent, DmasTime t)
  * of zero length is not recorded. */
 void dmas_metrics_service_down (DmasMetrics *metrics, DmasTime t);
 void dmas_metrics_service_up (DmasMetrics *metrics, DmasTime t);
+/* TRUE between a service_down and the service_up that ends it. */
+gboolean dmas_metrics_service_is_down (const DmasMetrics *metrics);
 
 /* Appended (issue 4).  Agents that must be up (and connected) for a protocol of fault model
  * `model` (a DmasFaultModel) among `n` to make progress: NONE 1, CRASH floor(n/2) + 1,

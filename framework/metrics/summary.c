@@ -184,7 +184,7 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   add_string (b, "status", dmas_run_status_to_string (in->status));
-  if (in->status == DMAS_RUN_DEADLOCK)
+  if (in->status == DMAS_RUN_DEADLOCK || in->status == DMAS_RUN_STALLED)
     add_string (b, "diagnosis", in->diagnosis != NULL ? in->diagnosis : "");
   add_uint (b, "seed", in->seed);
   add_double (b, "end_time_s", dmas_time_to_s (in->metrics->run_end));

@@ -26,6 +26,8 @@ dmas_run_record_status_to_string (DmasRunRecordStatus status)
       return "crashed";
     case DMAS_RUN_RECORD_FAILED:
       return "failed";
+    case DMAS_RUN_RECORD_STALLED:
+      return "stalled";
     }
   return "missing";
 }
@@ -33,7 +35,8 @@ dmas_run_record_status_to_string (DmasRunRecordStatus status)
 gboolean
 dmas_run_record_counted (const DmasRunRecord *run)
 {
-  return run->status == DMAS_RUN_RECORD_OK || run->status == DMAS_RUN_RECORD_DEADLOCK;
+  return run->status == DMAS_RUN_RECORD_OK || run->status == DMAS_RUN_RECORD_DEADLOCK
+         || run->status == DMAS_RUN_RECORD_STALLED;
 }
 
 /* ---- JSON access with errors that name the file and the member ---- */
@@ -319,9 +322,10 @@ read_summary (DmasCampaignData *data, DmasRunRecord *run, const gchar *path, GEr
     return FALSE;
   if (strcmp (status, "complete") == 0 || strcmp (status, "horizon") == 0)
     run->status = DMAS_RUN_RECORD_OK;
-  else if (strcmp (status, "deadlock") == 0)
+  else if (strcmp (status, "deadlock") == 0 || strcmp (status, "stalled") == 0)
     {
-      run->status = DMAS_RUN_RECORD_DEADLOCK;
+      run->status = strcmp (status, "deadlock") == 0 ? DMAS_RUN_RECORD_DEADLOCK
+                                                      : DMAS_RUN_RECORD_STALLED;
       JsonNode *diagnosis = member (summary, "diagnosis");
       if (diagnosis != NULL && JSON_NODE_HOLDS_VALUE (diagnosis)
           && json_node_get_value_type (diagnosis) == G_TYPE_STRING)

@@ -47,8 +47,11 @@ typedef enum {
   DMAS_RUN_RECORD_DEADLOCK,    /* summary.json with status deadlock: counted, flagged */
   DMAS_RUN_RECORD_INTERRUPTED, /* summary.json with status interrupted: not counted */
   DMAS_RUN_RECORD_CRASHED,     /* failure.json: the worker died on a signal */
-  DMAS_RUN_RECORD_FAILED       /* failure.json: the worker exited with an error */
+  DMAS_RUN_RECORD_FAILED,      /* failure.json: the worker exited with an error */
+  DMAS_RUN_RECORD_STALLED      /* summary.json with status stalled (a livelock the run's
+                                * stall check ended): counted, flagged, like a deadlock */
 } DmasRunRecordStatus;
+#define DMAS_RUN_RECORD_N_STATUSES (DMAS_RUN_RECORD_STALLED + 1)
 
 typedef struct {
   gchar *id;               /* "003-raft+crash-r2" (its directory under runs/) */
@@ -95,11 +98,13 @@ typedef struct {
   guint n_metrics;
 } DmasCampaignData;
 
-/* Returns: (transfer none) "missing", "ok", "deadlock", "interrupted", "crashed" or "failed". */
+/* Returns: (transfer none) "missing", "ok", "deadlock", "interrupted", "crashed", "failed" or
+ * "stalled". */
 const gchar *dmas_run_record_status_to_string (DmasRunRecordStatus status);
 
-/* TRUE for the runs whose values enter the statistics: OK and DEADLOCK (a deadlock is a
- * finished run of the method, flagged; an interrupted or stopped run is partial). */
+/* TRUE for the runs whose values enter the statistics: OK, DEADLOCK and STALLED (a deadlock or
+ * a stall is a finished run of the method, flagged; an interrupted or stopped run is
+ * partial). */
 gboolean dmas_run_record_counted (const DmasRunRecord *run);
 
 /* TRUE when cells[i] has the best mean of cells[0..n-1] for `metric` (ties are all best);

@@ -159,21 +159,6 @@ append_config (GString *out, const DmasCampaignData *data, GError **error)
   return TRUE;
 }
 
-static const gchar *
-run_status_name (DmasRunRecordStatus status)
-{
-  switch (status)
-    {
-    case DMAS_RUN_RECORD_MISSING: return "missing";
-    case DMAS_RUN_RECORD_OK: return "ok";
-    case DMAS_RUN_RECORD_DEADLOCK: return "deadlock";
-    case DMAS_RUN_RECORD_INTERRUPTED: return "interrupted";
-    case DMAS_RUN_RECORD_CRASHED: return "crashed";
-    case DMAS_RUN_RECORD_FAILED: return "failed";
-    default: return "unknown";
-    }
-}
-
 static void
 append_replay_command (GString *out, const DmasCampaignData *data, const DmasRunRecord *run)
 {
@@ -191,9 +176,10 @@ append_replay_command (GString *out, const DmasCampaignData *data, const DmasRun
 static void
 append_runs (GString *out, const DmasCampaignData *data)
 {
-  guint counts[DMAS_RUN_RECORD_FAILED + 1] = { 0 };
+  guint counts[DMAS_RUN_RECORD_N_STATUSES] = { 0 };
   static const DmasRunRecordStatus order[] = {
-    DMAS_RUN_RECORD_OK, DMAS_RUN_RECORD_DEADLOCK, DMAS_RUN_RECORD_INTERRUPTED,
+    DMAS_RUN_RECORD_OK, DMAS_RUN_RECORD_DEADLOCK, DMAS_RUN_RECORD_STALLED,
+    DMAS_RUN_RECORD_INTERRUPTED,
     DMAS_RUN_RECORD_CRASHED, DMAS_RUN_RECORD_FAILED, DMAS_RUN_RECORD_MISSING
   };
   guint flagged = 0;
@@ -201,18 +187,18 @@ append_runs (GString *out, const DmasCampaignData *data)
   for (guint r = 0; r < data->runs->len; r++)
     {
       const DmasRunRecord *run = g_ptr_array_index (data->runs, r);
-      if (run->status <= DMAS_RUN_RECORD_FAILED)
+      if (run->status < DMAS_RUN_RECORD_N_STATUSES)
         counts[run->status]++;
       flagged += run->status != DMAS_RUN_RECORD_OK && run->status != DMAS_RUN_RECORD_MISSING;
     }
   g_string_append (out, "<h2>Runs</h2>\n<table>\n<tr>");
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    g_string_append_printf (out, "<th>%s</th>", run_status_name (order[i]));
+    g_string_append_printf (out, "<th>%s</th>", dmas_run_record_status_to_string (order[i]));
   g_string_append (out, "<th>total</th></tr>\n<tr>");
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     g_string_append_printf (out, "<td>%u</td>", counts[order[i]]);
   g_string_append_printf (out, "<td>%u</td></tr>\n</table>\n<p class=\"muted\">Statistics count "
-                               "ok and deadlocked runs; interrupted, crashed, failed and missing "
+                               "ok, deadlocked and stalled runs; interrupted, crashed, failed and missing "
                                "runs are left out.</p>\n", data->runs->len);
 
   if (flagged > 0)
@@ -229,7 +215,7 @@ append_runs (GString *out, const DmasCampaignData *data)
           dmas_html_append_escaped (out, run->id);
           g_string_append_printf (out, "</td><td>%s</td><td>%" G_GUINT64_FORMAT "</td><td>%"
                                        G_GUINT64_FORMAT "</td><td class=\"method\">",
-                                  run_status_name (run->status), run->seed, run->world_seed);
+                                  dmas_run_record_status_to_string (run->status), run->seed, run->world_seed);
           dmas_html_append_escaped (out, run->detail != NULL ? run->detail : "");
           g_string_append (out, "</td><td class=\"method\">");
           append_replay_command (out, data, run);
@@ -261,8 +247,7 @@ counted_runs (const DmasCampaignData *data, guint point)
   for (guint r = 0; r < data->runs->len; r++)
     {
       const DmasRunRecord *run = g_ptr_array_index (data->runs, r);
-      n += run->point == point && (run->status == DMAS_RUN_RECORD_OK
-                                   || run->status == DMAS_RUN_RECORD_DEADLOCK);
+      n += run->point == point && dmas_run_record_counted (run);
     }
   return n;
 }

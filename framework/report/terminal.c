@@ -131,18 +131,20 @@ print_block (const DmasCampaignData *data, FILE *out, const gchar *title, const 
 static void
 print_run_counts (const DmasCampaignData *data, FILE *out)
 {
-  guint counts[DMAS_RUN_RECORD_FAILED + 1] = { 0 };
+  guint counts[DMAS_RUN_RECORD_N_STATUSES] = { 0 };
   for (guint r = 0; r < data->runs->len; r++)
     counts[((DmasRunRecord *) data->runs->pdata[r])->status]++;
   static const DmasRunRecordStatus shown[]
-    = { DMAS_RUN_RECORD_DEADLOCK, DMAS_RUN_RECORD_CRASHED, DMAS_RUN_RECORD_FAILED,
+    = { DMAS_RUN_RECORD_DEADLOCK, DMAS_RUN_RECORD_STALLED, DMAS_RUN_RECORD_CRASHED,
+        DMAS_RUN_RECORD_FAILED,
         DMAS_RUN_RECORD_INTERRUPTED, DMAS_RUN_RECORD_MISSING };
   g_autoptr (GString) line = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     if (counts[shown[i]] > 0)
       g_string_append_printf (line, "%s%u %s%s", line->len > 0 ? ", " : "", counts[shown[i]],
                               dmas_run_record_status_to_string (shown[i]),
-                              shown[i] == DMAS_RUN_RECORD_DEADLOCK ? " (counted)" : "");
+                              dmas_run_record_counted (&(DmasRunRecord) { .status = shown[i] })
+                                ? " (counted)" : "");
   if (line->len > 0)
     fprintf (out, "\nother runs: %s (details in runs.jsonl)\n", line->str);
 }

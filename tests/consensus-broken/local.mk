@@ -6,3 +6,14 @@ tests_consensus_broken_broken_quorum_la_SOURCES = tests/consensus-broken/broken-
 tests_consensus_broken_broken_quorum_la_CPPFLAGS = -I$(top_srcdir)/include
 tests_consensus_broken_broken_quorum_la_CFLAGS = $(plugin_cflags)
 tests_consensus_broken_broken_quorum_la_LDFLAGS = $(check_plugin_ldflags)
+
+# consensus/never-decides: a livelock, for the stall check (stall_timeout).
+check_LTLIBRARIES += tests/consensus-broken/never-decides.la
+tests_consensus_broken_never_decides_la_SOURCES = tests/consensus-broken/never-decides.c
+tests_consensus_broken_never_decides_la_CPPFLAGS = -I$(top_srcdir)/include
+tests_consensus_broken_never_decides_la_CFLAGS = $(plugin_cflags)
+tests_consensus_broken_never_decides_la_LDFLAGS = $(check_plugin_ldflags)
+check_PROGRAMS += tests/consensus-broken/test-stall
+TESTS += tests/consensus-broken/test-stall
+tests_consensus_broken_test_stall_LDADD = $(scenario_ldadd)
+EXTRA_tests_consensus_broken_test_stall_DEPENDENCIES = tests/consensus-broken/never-decides.la

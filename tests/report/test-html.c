@@ -269,8 +269,9 @@ test_runs_listed (void)
   g_autofree gchar *replay = g_strdup_printf ("dmas replay %s/runs/003-m1+f1-r3", page->dir);
   g_assert_nonnull (strstr (page->page, replay));
   g_assert_nonnull (strstr (page->page, "Not run (yet): 001-m0+f1-r2."));
-  g_assert_nonnull (strstr (page->page, "<td>10</td><td>0</td><td>0</td><td>1</td><td>0</td>"
-                                        "<td>1</td><td>12</td>"));
+  /* ok, deadlock, stalled, interrupted, crashed, failed, missing, total */
+  g_assert_nonnull (strstr (page->page, "<td>10</td><td>0</td><td>0</td><td>0</td><td>1</td>"
+                                        "<td>0</td><td>1</td><td>12</td>"));
 }
 
 static void

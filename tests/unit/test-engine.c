@@ -768,6 +768,67 @@ test_run_deadlock (void)
   log_free (log);
 }
 
+/* A timer that reschedules itself forever: a livelock the queue never shows as empty. */
+static void
+on_tick (DmasEngine *engine, gpointer data)
+{
+  (void) data;
+  dmas_engine_schedule (engine, dmas_engine_now (engine) + 10, DMAS_EV_TIMER, 0, 0, on_tick,
+                        NULL, NULL);
+}
+
+typedef struct {
+  guint calls;
+  guint stall_after;  /* report a stall at this call */
+  DmasTime at[8];
+} Stall;
+
+static gchar *
+stall_fn (DmasEngine *engine, gpointer user_data)
+{
+  Stall *st = user_data;
+  st->at[st->calls++] = dmas_engine_now (engine);
+  return st->calls == st->stall_after ? g_strdup ("nothing decided") : NULL;
+}
+
+static void
+test_run_stall (void)
+{
+  g_autoptr (DmasEngine) engine = dmas_engine_new (1);
+  Stall st = { .stall_after = 3 };
+  DmasRunOptions opts = afap ();
+  g_autofree gchar *diagnosis = NULL;
+
+  dmas_engine_schedule (engine, 5, DMAS_EV_TIMER, 0, 0, on_tick, NULL, NULL);
+  dmas_engine_set_stall_check (engine, 100, stall_fn, &st);
+  g_assert_cmpint (dmas_engine_run (engine, &opts, &diagnosis), ==, DMAS_RUN_STALLED);
+  g_assert_cmpstr (diagnosis, ==, "nothing decided");
+  g_assert_cmpstr (dmas_run_status_to_string (DMAS_RUN_STALLED), ==, "stalled");
+  /* Checked before the first event at or past each period's end (ticks at 5, 15, ...): the
+   * last event dispatched is the one before the third check's. */
+  g_assert_cmpuint (st.calls, ==, 3);
+  g_assert_cmpuint (st.at[0], ==, 95);
+  g_assert_cmpuint (st.at[1], ==, 195);
+  g_assert_cmpuint (st.at[2], ==, 295);
+  g_assert_cmpuint (dmas_engine_now (engine), ==, 295);
+
+  /* The check adds no event: the digest equals that of a run without it. */
+  g_autoptr (DmasEngine) plain = dmas_engine_new (1);
+  dmas_engine_schedule (plain, 5, DMAS_EV_TIMER, 0, 0, on_tick, NULL, NULL);
+  DmasRunOptions until = afap ();
+  until.until = 305;
+  g_assert_cmpint (dmas_engine_run (plain, &until, NULL), ==, DMAS_RUN_HORIZON);
+  g_autoptr (DmasEngine) checked = dmas_engine_new (1);
+  Stall never = { .stall_after = 0 };
+  dmas_engine_schedule (checked, 5, DMAS_EV_TIMER, 0, 0, on_tick, NULL, NULL);
+  dmas_engine_set_stall_check (checked, 100, stall_fn, &never);
+  g_assert_cmpint (dmas_engine_run (checked, &until, NULL), ==, DMAS_RUN_HORIZON);
+  g_autofree gchar *d1 = dmas_engine_digest (plain);
+  g_autofree gchar *d2 = dmas_engine_digest (checked);
+  g_assert_cmpstr (d1, ==, d2);
+  g_assert_cmpuint (never.calls, ==, 3);
+}
+
 static void
 test_run_pacing (void)
 {
@@ -908,6 +969,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/run/horizon", test_run_horizon);
   g_test_add_func ("/engine/run/stop", test_run_stop);
   g_test_add_func ("/engine/run/deadlock", test_run_deadlock);
+  g_test_add_func ("/engine/run/stall", test_run_stall);
   g_test_add_func ("/engine/run/pacing", test_run_pacing);
   g_test_add_func ("/engine/run/sigint", test_run_sigint);
   g_test_add_func ("/engine/run/own-loop", test_source_own_loop);
