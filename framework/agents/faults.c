@@ -26,6 +26,12 @@ struct DmasFaults {
 };
 
 static void
+fault_event_clear (gpointer data)
+{
+  g_free (((DmasFaultEvent *) data)->details);
+}
+
+static void
 fault_entry_free (gpointer data)
 {
   FaultEntry *entry = data;
@@ -186,6 +192,7 @@ dmas_faults_new (DmasSim *sim, DmasRegistry *registry, GError **error)
   faults->sim = sim;
   faults->entries = g_ptr_array_new_with_free_func (fault_entry_free);
   faults->events = g_array_new (FALSE, FALSE, sizeof (DmasFaultEvent));
+  g_array_set_clear_func (faults->events, fault_event_clear);
   if (n > 0 && registry == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -303,15 +310,30 @@ target_up (const Target *target)
 }
 
 static void
-record (DmasFaults *faults, DmasFaultEventKind kind, DmasAgentId agent, guint entry)
+record (DmasFaults *faults, const gchar *fault, DmasAgentId agent, guint entry,
+        const gchar *details)
 {
   const DmasFaultEvent event = {
     .t = dmas_engine_now (faults->sim->engine),
-    .kind = kind,
+    .fault = fault,
     .agent = agent,
     .entry = entry,
+    .details = g_strdup (details),
   };
   g_array_append_val (faults->events, event);
+}
+
+void
+dmas_faults_log (DmasHostCtx *ctx, const gchar *fault, DmasAgentId agent, const gchar *details,
+                 gboolean onset)
+{
+  DmasSim *sim = ctx->sim;
+  guint entry = 0;
+
+  g_return_if_fail (sim->faults != NULL && entry_of (sim->faults, ctx, &entry) != NULL);
+  record (sim->faults, fault, agent, entry, details);
+  if (onset)
+    sim->metrics->faults_injected++;
 }
 
 int
@@ -327,7 +349,7 @@ dmas_faults_crash (DmasHostCtx *ctx, DmasAgentId agent)
     return DMAS_ESTATE;
   DmasSim *sim = ctx->sim;
   /* Logged before the crash takes effect, so the log reads cause before consequences. */
-  record (sim->faults, DMAS_FAULT_EVENT_CRASH, agent, entry);
+  record (sim->faults, "crash", agent, entry, NULL);
   /* agent_failures, outages and downtime are counted by what crashes (agent.c, central.c). */
   sim->metrics->faults_injected++;
   dmas_sim_log (sim, target.agent != NULL ? agent : DMAS_AGENT_NONE, "%s crashed by %s",
@@ -358,7 +380,7 @@ dmas_faults_restart (DmasHostCtx *ctx, DmasAgentId agent)
    * logged as restarted (agent.c reports why). */
   if (!target_up (&target))
     return DMAS_ESTATE;
-  record (ctx->sim->faults, DMAS_FAULT_EVENT_RESTART, agent, entry);
+  record (ctx->sim->faults, "restart", agent, entry, NULL);
   dmas_sim_log (ctx->sim, agent, "restarted by %s", dmas_host_ctx_name (ctx));
   return DMAS_OK;
 }
@@ -411,12 +433,13 @@ dmas_faults_to_jsonl (const DmasFaults *faults)
 
       g_string_append (out, "{\"t\":");
       dmas_append_seconds (out, e->t);
-      g_string_append_printf (out, ",\"fault\":\"%s\",\"agent\":",
-                              e->kind == DMAS_FAULT_EVENT_CRASH ? "crash" : "restart");
+      g_string_append_printf (out, ",\"fault\":\"%s\"", e->fault);
       if (e->agent == DMAS_AGENT_CONTROLLER || e->agent == DMAS_AGENT_BACKUP)
-        g_string_append_printf (out, "\"%s\"", dmas_fault_target_name (e->agent));
-      else
-        g_string_append_printf (out, "%u", e->agent);
+        g_string_append_printf (out, ",\"agent\":\"%s\"", dmas_fault_target_name (e->agent));
+      else if (e->agent != DMAS_AGENT_NONE)
+        g_string_append_printf (out, ",\"agent\":%u", e->agent);
+      if (e->details != NULL && *e->details != '\0')
+        g_string_append_printf (out, ",%s", e->details);
       g_string_append_printf (out, ",\"source\":\"%s\"", entry->source);
       /* Parameter names are [a-z0-9_-]: no escaping needed; values go through json-glib. */
       for (guint p = 0; p < params->keys->len; p++)
@@ -426,9 +449,12 @@ dmas_faults_to_jsonl (const DmasFaults *faults)
                                                                                     p));
           g_autofree gchar *text = json_to_string (value, FALSE);
 
-          /* The event's own keys come first and win over a parameter of the same name. */
+          /* The event's own keys come first and win over a parameter of the same name (a
+           * partition's resolved "groups" over the entry's "groups: minority"). */
+          g_autofree gchar *member = g_strdup_printf ("\"%s\":", name);
           if (strcmp (name, "t") == 0 || strcmp (name, "fault") == 0
-              || strcmp (name, "agent") == 0 || strcmp (name, "source") == 0)
+              || strcmp (name, "agent") == 0 || strcmp (name, "source") == 0
+              || (e->details != NULL && strstr (e->details, member) != NULL))
             continue;
           g_string_append_printf (out, ",\"%s\":%s", name, text);
         }

@@ -13,19 +13,14 @@
 
 G_BEGIN_DECLS
 
-/* What happened to an agent. */
-typedef enum {
-  DMAS_FAULT_EVENT_CRASH,   /* the agent went down */
-  DMAS_FAULT_EVENT_RESTART  /* it came back up */
-} DmasFaultEventKind;
-
 /* One fault that took effect, as logged.  Events are kept in dispatch order, which is
  * virtual-time order (same-instant events in the engine's order). */
 typedef struct {
   DmasTime t;
-  DmasFaultEventKind kind;
-  DmasAgentId agent;
+  const gchar *fault;       /* static: "crash", "restart", "partition", "heal", ... */
+  DmasAgentId agent;        /* the target, or DMAS_AGENT_NONE for a fault of no one agent */
   guint entry;              /* index of the `faults:` entry whose component caused it */
+  gchar *details;           /* (nullable) more members as JSON text, without braces */
 } DmasFaultEvent;
 
 typedef struct DmasFaults DmasFaults;
@@ -62,15 +57,36 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasFaults, dmas_faults_free)
 int dmas_faults_crash (DmasHostCtx *ctx, DmasAgentId agent);
 int dmas_faults_restart (DmasHostCtx *ctx, DmasAgentId agent);
 int dmas_faults_agent_up (DmasHostCtx *ctx, DmasAgentId agent);
+/* ABI 1.2 fault calls (dmas/host.h has the contracts).  Network faults: agents/faults-net.c. */
+int dmas_faults_link_add (DmasHostCtx *ctx, const DmasLinkFault *fault, guint64 *id_out);
+int dmas_faults_link_remove (DmasHostCtx *ctx, guint64 id);
+int dmas_faults_partition (DmasHostCtx *ctx, const guint8 *reach, guint32 n, DmasAgentId with,
+                           guint64 *id_out);
+int dmas_faults_heal (DmasHostCtx *ctx, guint64 id);
+/* Degradation: agents/degrade.c. */
+int dmas_faults_degrade (DmasHostCtx *ctx, DmasAgentId agent, gdouble factor);
+/* Byzantine behaviours and accusations: agents/byzantine.c. */
+int dmas_faults_byzantine (DmasHostCtx *ctx, DmasAgentId agent, const DmasByzantine *behaviour);
+int dmas_host_accuse (DmasHostCtx *ctx, DmasAgentId agent);
 
 /* Returns: (transfer none) the sim's faults (never NULL once dmas_sim_new() succeeded). */
 DmasFaults *dmas_sim_faults (const DmasSim *sim);
 
+/* Logs a fault event of the calling fault instance (`ctx`, a fault component's context) at
+ * the current virtual time: `fault` (static string) names it, `agent` is its target or
+ * DMAS_AGENT_NONE, `details` (nullable, borrowed) holds further members as JSON text without
+ * braces, e.g. "\"groups\":[[0,1],[2,3,4]],\"for\":20".  An onset (as opposed to the end
+ * or repair of a fault) counts in faults_injected.  Every fault that takes effect is logged
+ * this way, so that faults.jsonl, fed back as a schedule, replays the run's faults. */
+void dmas_faults_log (DmasHostCtx *ctx, const gchar *fault, DmasAgentId agent,
+                      const gchar *details, gboolean onset);
+
 /* The log.  Returns: (transfer none) the events so far, *n_out of them. */
 const DmasFaultEvent *dmas_faults_events (const DmasFaults *faults, guint *n_out);
 /* Returns: (transfer full) faults.jsonl's text: one JSON object per event, in log order:
- * {"t":SECONDS,"fault":"crash"|"restart","agent":ID,"source":"NAME#INDEX",PARAMS...} where
- * PARAMS are the entry's resolved parameters.  Empty when nothing happened. */
+ * {"t":SECONDS,"fault":NAME[,"agent":ID][,DETAILS...],"source":"NAME#INDEX",PARAMS...} where
+ * PARAMS are the entry's resolved parameters ("agent" is left out for faults of no one
+ * agent).  Empty when nothing happened. */
 gchar *dmas_faults_to_jsonl (const DmasFaults *faults);
 
 /* "controller" or "backup" for the symbolic controller ids, "agent" for any agent id. */

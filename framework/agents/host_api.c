@@ -365,6 +365,49 @@ api_agent_up (DmasCtx *ctx, DmasAgentId agent)
   return dmas_faults_agent_up (host (ctx), agent);
 }
 
+static int
+api_fault_link_add (DmasCtx *ctx, const DmasLinkFault *fault, uint64_t *id_out)
+{
+  return dmas_faults_link_add (host (ctx), fault, (guint64 *) id_out);
+}
+
+static int
+api_fault_link_remove (DmasCtx *ctx, uint64_t id)
+{
+  return dmas_faults_link_remove (host (ctx), id);
+}
+
+static int
+api_fault_partition (DmasCtx *ctx, const uint8_t *reach, uint32_t n, DmasAgentId with,
+                     uint64_t *id_out)
+{
+  return dmas_faults_partition (host (ctx), reach, n, with, (guint64 *) id_out);
+}
+
+static int
+api_fault_heal (DmasCtx *ctx, uint64_t id)
+{
+  return dmas_faults_heal (host (ctx), id);
+}
+
+static int
+api_fault_degrade (DmasCtx *ctx, DmasAgentId agent, double factor)
+{
+  return dmas_faults_degrade (host (ctx), agent, factor);
+}
+
+static int
+api_fault_byzantine (DmasCtx *ctx, DmasAgentId agent, const DmasByzantine *behaviour)
+{
+  return dmas_faults_byzantine (host (ctx), agent, behaviour);
+}
+
+static int
+api_accuse (DmasCtx *ctx, DmasAgentId agent)
+{
+  return dmas_host_accuse (host (ctx), agent);
+}
+
 /* ---- signatures and stable storage (agents/signature.h, agents/storage.h) ---- */
 
 /* The agent whose identity and storage an instance uses: none for a fault component's, nor
@@ -463,6 +506,13 @@ static const DmasHostApi host_api = {
   .verify = api_verify,
   .persist = api_persist,
   .restore = api_restore,
+  .fault_link_add = api_fault_link_add,
+  .fault_link_remove = api_fault_link_remove,
+  .fault_partition = api_fault_partition,
+  .fault_heal = api_fault_heal,
+  .fault_degrade = api_fault_degrade,
+  .fault_byzantine = api_fault_byzantine,
+  .accuse = api_accuse,
 };
 
 const DmasHostApi *

@@ -4,6 +4,9 @@ libdmas_la_SOURCES += \
 	framework/agents/agent.c \
 	framework/agents/agent.h \
 	framework/agents/faults.c \
+	framework/agents/faults-net.c \
+	framework/agents/degrade.c \
+	framework/agents/byzantine.c \
 	framework/agents/faults.h \
 	framework/agents/host_api.c \
 	framework/agents/host_api.h \

@@ -74,6 +74,9 @@ dmas_sim_clients_endpoint (const DmasSim *sim)
   return sim->n_agents;
 }
 
+/* FALSE while a Byzantine behaviour is set on `agent` (agents/byzantine.c): its decisions
+ * leave the safety checker's agreement and it does not count towards availability. */
+gboolean dmas_sim_agent_correct (const DmasSim *sim, DmasAgentId agent);
 /* Logs a host-side event at debug level, stamped with virtual time and agent. */
 G_GNUC_PRINTF (3, 4)
 void dmas_sim_log (DmasSim *sim, DmasAgentId agent, const gchar *fmt, ...);

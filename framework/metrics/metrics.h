@@ -70,6 +70,19 @@ typedef struct {
   guint64 storage_writes;   /* persist() calls that stored a value */
   guint64 storage_bytes;    /* bytes of the values those calls stored */
   guint32 fault_model;      /* the consensus component's DmasFaultModel (availability rule) */
+  /* Network faults (appended, issue 6; agents/faults-net.c, net/). */
+  guint64 msgs_dropped_partition; /* sent across an active partition */
+  guint64 msgs_dropped_loss;      /* lost to a link fault's `loss` */
+  guint64 msgs_duplicated;        /* extra copies a link fault delivered */
+  guint64 msgs_reordered;         /* messages a link fault let overtake earlier ones */
+  guint64 msgs_corrupted;         /* bodies a link fault damaged (detected or not) */
+  guint64 msgs_corrupt_delivered; /* damaged bodies delivered undetected (on request) */
+  /* Byzantine agents (appended, issue 6; agents/byzantine.c). */
+  guint64 byzantine_agents;       /* agents that were Byzantine at some point */
+  guint64 jobs_captured_byzantine; /* jobs whose decided winner was Byzantine */
+  guint64 jobs_completed_byzantine; /* of those, jobs that completed all the same */
+  guint64 byzantine_detected;     /* accusations of an agent that was Byzantine */
+  guint64 byzantine_false_accusations; /* accusations of a correct agent */
 } DmasMetrics;
 
 /* [start, end) in virtual time; end DMAS_TIME_NONE while open (closed by the run's end). */

@@ -231,6 +231,18 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_uint (b, "storage_writes", in->metrics->storage_writes);
   add_uint (b, "storage_bytes", in->metrics->storage_bytes);
   add_double (b, "fault_tolerance_score", s.fault_tolerance_score);
+  const DmasMetrics *m = in->metrics;
+  add_uint (b, "msgs_dropped_partition", m->msgs_dropped_partition);
+  add_uint (b, "msgs_dropped_loss", m->msgs_dropped_loss);
+  add_uint (b, "msgs_duplicated", m->msgs_duplicated);
+  add_uint (b, "msgs_reordered", m->msgs_reordered);
+  add_uint (b, "msgs_corrupted", m->msgs_corrupted);
+  add_uint (b, "msgs_corrupt_delivered", m->msgs_corrupt_delivered);
+  add_uint (b, "byzantine_agents", m->byzantine_agents);
+  add_uint (b, "jobs_captured_byzantine", m->jobs_captured_byzantine);
+  add_uint (b, "jobs_completed_byzantine", m->jobs_completed_byzantine);
+  add_uint (b, "byzantine_detected", m->byzantine_detected);
+  add_uint (b, "byzantine_false_accusations", m->byzantine_false_accusations);
 
   if (in->workload != NULL)
     {

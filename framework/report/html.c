@@ -395,7 +395,7 @@ static void
 append_comparisons (GString *out, const DmasCampaignData *data)
 {
   g_string_append (out, "<h2>Results</h2>\n<p>The runs column counts the runs that enter the "
-                        "statistics (ok or deadlocked) of the point's repetitions. Each cell: "
+                        "statistics (ok, deadlocked or stalled) of the point's repetitions. Each cell: "
                         "mean &plusmn; half-width of the "
                         "95 % confidence interval (Student t) over the repetitions; "
                         "&uarr; higher is better, &darr; lower is better.");

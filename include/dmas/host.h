@@ -15,6 +15,43 @@ extern "C" {
 
 typedef struct DmasHostApi DmasHostApi;
 
+/* A link fault (fault_link_add): what happens to each message on the links it selects.
+ * Probabilities are per message, drawn from the network's fault stream in send order. */
+typedef struct DmasLinkFault {
+  uint32_t struct_size;     /* sizeof (DmasLinkFault) as the plugin was built */
+  DmasAgentId from, to;     /* the directed link(s): an agent id, or DMAS_AGENT_NONE for any */
+  double loss;              /* the message is dropped */
+  double duplicate;         /* it is delivered twice (the copy follows at the same arrival) */
+  double reorder;           /* it may overtake messages sent before it on the link (it is
+                             * exempt from the link's FIFO order, with extra delay below) */
+  double corrupt;           /* its body is damaged in flight */
+  int corrupt_undetected;   /* 0: the receiver's checksum catches the damage and drops it
+                             * (counted); 1: the damaged body is delivered as if intact */
+  DmasTime delay;           /* extra delay added to every message it selects */
+  DmasTime delay_jitter;    /* plus U{0..delay_jitter} ns per message */
+} DmasLinkFault;
+
+/* A Byzantine behaviour (fault_byzantine).  The agent keeps its identity and its signing key
+ * (it can sign its own lies, never forge another's signature). */
+typedef enum {
+  DMAS_BYZ_NONE = 0,        /* correct again */
+  DMAS_BYZ_SILENT,          /* sends nothing (still receives) */
+  DMAS_BYZ_OMIT,            /* drops each outgoing message with probability `fraction` */
+  DMAS_BYZ_INFLATE,         /* bids the maximum score on every job */
+  DMAS_BYZ_HIJACK,          /* inflates, and never runs what it wins */
+  DMAS_BYZ_EQUIVOCATE,      /* Twins: two instances of its plugins under one identity, each
+                             * talking to one half of the other agents */
+  DMAS_BYZ_REPLAY           /* re-sends old messages of its own at random later times */
+} DmasByzantineStrategy;
+
+typedef struct DmasByzantine {
+  uint32_t struct_size;     /* sizeof (DmasByzantine) as the plugin was built */
+  DmasByzantineStrategy strategy;
+  double fraction;          /* OMIT: drop probability; REPLAY: share of messages replayed */
+  uint64_t split;           /* EQUIVOCATE: bit i set = agent i talks to twin B, else twin A
+                             * (agents 0..63; larger ids go to twin A) */
+} DmasByzantine;
+
 #define DMAS_SIG_SIZE 32
 #define DMAS_STORAGE_KEY_MAX 128
 #define DMAS_STORAGE_VALUE_MAX (16u * 1024u * 1024u)
@@ -125,6 +162,41 @@ struct DmasHostApi {
    * key or the end of the instance) with its length in *len_out, or NULL when there is none.
    * A restarted agent's new instance calls this from create() to recover. */
   const void *(*restore) (DmasCtx *ctx, const char *key, size_t *len_out);
+
+  /* network, degradation and Byzantine faults (appended, ABI 1.2): fault components only,
+   * like fault_crash; every call that takes effect is logged in faults.jsonl.  Ids returned
+   * are never 0. */
+  /* Adds a link fault (copied) from now on.  Returns DMAS_OK, DMAS_ENOENT (unknown agent) or
+   * DMAS_EINVAL (a probability outside [0, 1], a short struct). */
+  int (*fault_link_add) (DmasCtx *ctx, const DmasLinkFault *fault, uint64_t *id_out);
+  /* Ends a link fault: messages sent from now on are spared (those in flight are not).
+   * Returns DMAS_OK or DMAS_ENOENT. */
+  int (*fault_link_remove) (DmasCtx *ctx, uint64_t id);
+  /* Partitions the network: `reach` is an n x n matrix (n = n_agents()), reach[i * n + j]
+   * non-zero when agent i's messages reach agent j (the diagonal is ignored; asymmetric
+   * matrices give one-way partitions).  A message sent while a partition forbids it is
+   * dropped (counted); active partitions combine (a message passes only if every one allows
+   * it).  In centralized mode the controller replicas are on the side of agent `with`
+   * (DMAS_AGENT_NONE: they reach everyone); the clients reach every endpoint.  Returns
+   * DMAS_OK, DMAS_EINVAL (n is not n_agents()) or DMAS_ENOENT. */
+  int (*fault_partition) (DmasCtx *ctx, const uint8_t *reach, uint32_t n, DmasAgentId with,
+                          uint64_t *id_out);
+  /* Heals a partition.  Returns DMAS_OK or DMAS_ENOENT. */
+  int (*fault_heal) (DmasCtx *ctx, uint64_t id);
+  /* Slows `agent` down by `factor` (>= 1; 1 restores full speed): its jobs progress 1/factor
+   * as fast (a running job's remaining time stretches), and every message to or from it
+   * takes (factor - 1) x the link latency longer.  Returns DMAS_OK, DMAS_ENOENT or
+   * DMAS_EINVAL. */
+  int (*fault_degrade) (DmasCtx *ctx, DmasAgentId agent, double factor);
+  /* Makes `agent` Byzantine with the given behaviour from now on (DMAS_BYZ_NONE makes it
+   * correct again).  Its decisions no longer count in the safety checker's agreement.
+   * Returns DMAS_OK, DMAS_ENOENT or DMAS_EINVAL. */
+  int (*fault_byzantine) (DmasCtx *ctx, DmasAgentId agent, const DmasByzantine *behaviour);
+
+  /* Reputation (appended, ABI 1.2; bidding and consensus components): the calling agent now
+   * considers `agent` Byzantine.  Counted once per (accuser, accused) pair, as a true or a
+   * false positive against the faults actually injected.  Returns DMAS_OK or DMAS_ENOENT. */
+  int (*accuse) (DmasCtx *ctx, DmasAgentId agent);
 };
 
 /* Convenience wrappers, so plugin code reads dmas_now (ctx) rather than ctx->api->now (ctx). */

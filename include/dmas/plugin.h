@@ -19,8 +19,10 @@ extern "C" {
 #define DMAS_ABI_MAJOR 1
 /* 1.0: descriptor, component, host table up to param_duration.
  * 1.1: host fault capability (fault_crash, fault_restart, agent_up), sign/verify,
- *      persist/restore. */
-#define DMAS_ABI_MINOR 1
+ *      persist/restore.
+ * 1.2: network, degradation and Byzantine faults (fault_link_add/remove, fault_partition,
+ *      fault_heal, fault_degrade, fault_byzantine), accuse. */
+#define DMAS_ABI_MINOR 2
 
 typedef enum {
   DMAS_KIND_BIDDING = 1,

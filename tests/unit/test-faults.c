@@ -170,15 +170,16 @@ test_log (void)
   const DmasFaultEvent *events = dmas_faults_events (dmas_sim_faults (sim), &n);
   g_assert_cmpuint (n, ==, 4);
   const DmasFaultEvent expected[] = {
-    { 1500 * DMAS_MS, DMAS_FAULT_EVENT_CRASH, 0, 0 },
-    { 1500 * DMAS_MS, DMAS_FAULT_EVENT_CRASH, 1, 0 },
-    { 1750 * DMAS_MS, DMAS_FAULT_EVENT_RESTART, 0, 0 },
-    { 1750 * DMAS_MS, DMAS_FAULT_EVENT_RESTART, 1, 0 },
+    { 1500 * DMAS_MS, "crash", 0, 0, NULL },
+    { 1500 * DMAS_MS, "crash", 1, 0, NULL },
+    { 1750 * DMAS_MS, "restart", 0, 0, NULL },
+    { 1750 * DMAS_MS, "restart", 1, 0, NULL },
   };
   for (guint i = 0; i < n; i++)
     {
       g_assert_cmpuint (events[i].t, ==, expected[i].t);
-      g_assert_cmpint (events[i].kind, ==, expected[i].kind);
+      g_assert_cmpstr (events[i].fault, ==, expected[i].fault);
+      g_assert_null (events[i].details);
       g_assert_cmpuint (events[i].agent, ==, expected[i].agent);
       g_assert_cmpuint (events[i].entry, ==, expected[i].entry);
     }
