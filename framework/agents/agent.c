@@ -550,17 +550,6 @@ on_queue_settled (gpointer user_data)
 
 /* ---- crash and restart ---- */
 
-/* Availability refined to the protocol's quorum (DmasFaultModel): the service can decide
- * while at least sim->quorum agents are up, correct and connected.  Hooks for what is not
- * simulated yet: every agent is correct (no Byzantine faults exist: count only correct agents
- * here once they do) and every agent that is up is connected (no partitions yet: count only
- * the largest connected group of up agents once they exist). */
-gboolean
-dmas_sim_service_available (const DmasSim *sim)
-{
-  return sim->n_up >= sim->quorum;
-}
-
 gboolean
 dmas_agent_is_up (const DmasAgent *agent)
 {
@@ -592,11 +581,8 @@ dmas_agent_crash (DmasAgent *agent)
   dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "crashes");
   agent->up = FALSE;
   dmas_metrics_agent_down (sim->metrics, agent->id, now);
-  /* In centralized mode the service is the controller's (agents/central.c). */
-  const gboolean was_available = dmas_sim_service_available (sim);
   sim->n_up--;
-  if (was_available && !dmas_sim_service_available (sim) && sim->central == NULL)
-    dmas_metrics_service_down (sim->metrics, now);
+  dmas_sim_service_update (sim);
 
   /* Its jobs first, while the log still says what it held. */
   dmas_recovery_agent_crashed (agent);
@@ -638,10 +624,8 @@ dmas_agent_restart (DmasAgent *agent)
   dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "restarts (incarnation %u)",
                    agent->incarnation);
   dmas_metrics_agent_up (sim->metrics, agent->id, now);
-  const gboolean was_available = dmas_sim_service_available (sim);
   sim->n_up++;
-  if (!was_available && dmas_sim_service_available (sim) && sim->central == NULL)
-    dmas_metrics_service_up (sim->metrics, now);
+  dmas_sim_service_update (sim);
   dmas_detector_agent_up (sim->detector, agent->id);
   if (sim->central != NULL)
     dmas_central_agent_up (agent);

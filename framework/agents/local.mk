@@ -5,6 +5,7 @@ libdmas_la_SOURCES += \
 	framework/agents/agent.h \
 	framework/agents/faults.c \
 	framework/agents/faults-net.c \
+	framework/agents/availability.c \
 	framework/agents/degrade.c \
 	framework/agents/byzantine.c \
 	framework/agents/faults.h \

@@ -64,6 +64,7 @@ struct DmasSim {
   /* Appended (services): every bid proposed, per slot, for the validity check. */
   DmasBidLog *bids;
   guint64 stall_token;      /* progress_token() at the last stall check (sim.c) */
+  gboolean service_available; /* at the last dmas_sim_service_update() */
 };
 
 #define DMAS_SIM_EXTRA_ENDPOINTS 3u
@@ -90,8 +91,13 @@ void dmas_sim_log_at (DmasSim *sim, GLogLevelFlags level, DmasAgentId agent, con
 gboolean dmas_sim_work_settled (const DmasSim *sim);
 
 /* Appended (services).  TRUE while the distributed scheduling service can make progress: a
- * quorum of agents is up, correct and connected (see the definition in agent.c). */
+ * quorum of agents is up, correct and connected (agents/availability.c). */
 gboolean dmas_sim_service_available (const DmasSim *sim);
+/* Re-evaluates availability after anything it depends on changed (a crash, a restart, a
+ * partition, a heal, a Byzantine behaviour) and records the start or end of an outage in the
+ * metrics.  Distributed mode only: in centralized mode the service is the controller's
+ * (agents/central.c), and this does nothing. */
+void dmas_sim_service_update (DmasSim *sim);
 
 /* TRUE when some cluster of the platform fits `job` at all. */
 gboolean dmas_sim_job_feasible (const DmasSim *sim, const DmasJob *job);

@@ -180,6 +180,7 @@ build (DmasSim *sim, GError **error)
         return FALSE;
     }
   sim->n_up = sim->n_agents;
+  sim->service_available = dmas_sim_service_available (sim);
   if (g_strcmp0 (config->scheduling.mode, "centralized") == 0)
     {
       sim->central = dmas_central_new (sim, error);
