@@ -13,4 +13,7 @@ include tests/sdk/local.mk
 include tests/stats/local.mk
 include tests/campaign/local.mk
 include tests/report/local.mk
+include tests/faults-net/local.mk
+include tests/faults-byz/local.mk
+include tests/faults-patterns/local.mk
 include tests/bench/local.mk
