@@ -78,7 +78,7 @@ typedef struct {
   uint8_t step;     /* Step */
   uint8_t proposed; /* propose() was called */
   uint8_t proposal_sent;
-  uint8_t resume;   /* restored: start round + 1 at the next callback */
+  uint8_t resume;   /* restored: resume `round` at the next callback */
   int32_t round;
   DmasTime round_started;
   int32_t locked_round;
@@ -91,6 +91,7 @@ typedef struct {
   uint32_t n_bids;
   RoundRec *rounds; /* sorted by round */
   uint32_t n_rounds, cap_rounds;
+  Vote resumed[2];    /* restored: our prevote and precommit of `round`, until resumed */
   Vote *decided_msgs; /* n: DECIDED received, for the catch-up */
   Vote *cert;         /* n: after the decision, the signed precommits that made it, kept
                          `retain` to bring laggards up to date */
@@ -134,7 +135,7 @@ void tendermint_slot_free_volatile (Slot *s);
 void tendermint_slot_free (Slot *s);
 Slot *tendermint_slot_new (Tendermint *self, DmasJobId job, uint32_t epoch);
 Slot *tendermint_slot_get (Tendermint *self, DmasCtx *ctx, DmasJobId job, uint32_t epoch);
-RoundRec *tendermint_round_find (Slot *s, int32_t round);
+RoundRec *tendermint_round_find (const Slot *s, int32_t round);
 RoundRec *tendermint_round_get (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round);
 uint32_t tendermint_count_votes (const Tendermint *self, const Vote *votes, VoteKind kind,
                                  const Value *v);

@@ -57,9 +57,12 @@ tendermint_on_bid (DmasCtx *ctx, Slot *s, uint32_t idx, const SignedBid *b)
 {
   if (s->state == SLOT_DONE)
     return;
-  if (s->bids[idx].agent != DMAS_AGENT_NONE)
+  /* The first bid stays, except that a real one (> 0) supersedes an abstention: an agent
+   * that joined a height before it learnt the job abstained, then bid once it did. */
+  int had = s->bids[idx].agent != DMAS_AGENT_NONE;
+  if (had && !(s->bids[idx].score == 0.0 && b->score > 0.0))
     {
-      if (memcmp (s->bids[idx].sig, b->sig, DMAS_SIG_SIZE) != 0)
+      if (memcmp (s->bids[idx].sig, b->sig, DMAS_SIG_SIZE) != 0 && b->score > 0.0)
         ctx->api->metric (ctx, "equivocations", 1.0);
       return;
     }
@@ -69,7 +72,8 @@ tendermint_on_bid (DmasCtx *ctx, Slot *s, uint32_t idx, const SignedBid *b)
       return;
     }
   s->bids[idx] = *b;
-  s->n_bids++;
+  if (!had)
+    s->n_bids++;
 }
 
 /* A vote straight from its voter is authentic by the envelope; a relayed one must carry the
@@ -79,7 +83,9 @@ tendermint_on_vote (Tendermint *self, DmasCtx *ctx, Slot *s, DmasAgentId src, ui
                     int32_t round, const Vote *vote, DmasAgentId voter)
 {
   uint32_t idx;
-  if (!tendermint_member_index (self, voter, &idx) || voter == self->self_id)
+  if (voter == self->self_id)
+    return; /* ours, relayed back by a peer's gossip (it relays every vote it holds) */
+  if (!tendermint_member_index (self, voter, &idx))
     {
       ctx->api->metric (ctx, "unexpected", 1.0);
       return;

@@ -5,7 +5,16 @@
 
 #include "tendermint-private.h"
 
-/* Records our own vote of the current round and sends it to the others. */
+static void
+send_vote (Tendermint *self, DmasCtx *ctx, const Slot *s, uint32_t type, const Vote *own)
+{
+  uint8_t body[VOTE_LEN];
+  tendermint_encode_vote (body, s, s->round, (VoteKind) own->kind, own->v, self->self_id,
+                          own->sig);
+  ctx->api->broadcast (ctx, type, body, sizeof body);
+}
+
+/* Records our own vote of the current round, durably, and sends it to the others. */
 void
 tendermint_cast_vote (Tendermint *self, DmasCtx *ctx, Slot *s, uint32_t type, VoteKind kind,
                       Value v)
@@ -14,16 +23,17 @@ tendermint_cast_vote (Tendermint *self, DmasCtx *ctx, Slot *s, uint32_t type, Vo
   uint8_t data[44];
   tendermint_vote_signed_bytes (data, type, s->job, s->epoch, s->round, kind, own.v);
   ctx->api->sign (ctx, data, sizeof data, own.sig);
-  RoundRec *r = tendermint_round_get (self, ctx, s, s->round);
-  if (r != NULL)
-    {
-      Vote *slot_votes = type == TM_MSG_PREVOTE ? r->prevote : r->precommit;
-      slot_votes[self->self_idx] = own;
-    }
   s->step = type == TM_MSG_PREVOTE ? STEP_PREVOTE : STEP_PRECOMMIT;
-  uint8_t body[VOTE_LEN];
-  tendermint_encode_vote (body, s, s->round, kind, own.v, self->self_id, own.sig);
-  ctx->api->broadcast (ctx, type, body, sizeof body);
+  RoundRec *r = tendermint_round_get (self, ctx, s, s->round);
+  if (r == NULL)
+    return; /* out of memory: a vote we cannot store must not leave (as if lost) */
+  Vote *slot_votes = type == TM_MSG_PREVOTE ? r->prevote : r->precommit;
+  slot_votes[self->self_idx] = own;
+  /* On stable storage before it leaves: a restart then resumes this very round knowing what
+   * it voted, instead of skipping to the next round, where it could be alone (the others
+   * waiting in this one for the vote it never sent). */
+  tendermint_slot_persist (self, ctx, s);
+  send_vote (self, ctx, s, type, &own);
 }
 
 void
@@ -73,6 +83,28 @@ try_propose (Tendermint *self, DmasCtx *ctx, Slot *s)
   free (own);
 }
 
+/* A member in a height without a bid of its own -- it was down when the slot was announced,
+ * so the host never called propose(), or it restarted before its bid left -- signs the
+ * abstention: a bid of 0, "I cannot run a job I do not know".  Without it a height opened
+ * while only a quorum of agents was up, one of which crashed since, could never gather the
+ * quorum of bids valid(v) asks for, whoever comes back: it would run rounds forever.  A real
+ * bid arriving later (propose(), or relayed) supersedes the abstention everywhere. */
+static void
+abstain (Tendermint *self, DmasCtx *ctx, Slot *s)
+{
+  if (s->proposed || s->bids == NULL || s->bids[self->self_idx].agent != DMAS_AGENT_NONE)
+    return;
+  SignedBid own = { .agent = self->self_id, .score = 0.0 };
+  uint8_t data[32];
+  tendermint_bid_signed_bytes (data, s->job, s->epoch, self->self_id, 0.0);
+  if (ctx->api->sign (ctx, data, sizeof data, own.sig) != DMAS_OK)
+    return;
+  s->bids[self->self_idx] = own;
+  s->n_bids++;
+  ctx->api->metric (ctx, "abstentions", 1.0);
+  tendermint_send_bid (ctx, s, &own);
+}
+
 /* StartRound (L11-L21). */
 void
 tendermint_start_round (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round)
@@ -89,8 +121,9 @@ tendermint_start_round (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round)
   ctx->api->metric (ctx, "rounds", 1.0);
   if (round > 0)
     ctx->api->metric (ctx, "round_changes", 1.0);
-  /* Before anything of this round leaves: a restart resumes in round + 1. */
+  /* Before anything of this round leaves: a restart resumes this round, not an older one. */
   tendermint_slot_persist (self, ctx, s);
+  abstain (self, ctx, s);
 
   /* Everyone arms timeoutPropose, the proposer too: if it still lacks a quorum of bids
    * when it fires, it prevotes nil like the others (L57). */
@@ -103,6 +136,43 @@ tendermint_start_round (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round)
       if (!s->proposal_sent && self->bid_wait > 0)
         tendermint_timer_schedule (self, ctx, s, T_BIDWAIT, self->bid_wait);
     }
+}
+
+/* A restored height goes on in its persisted round with the votes it had cast there (a
+ * correct agent never votes twice in one step), sent again since they may never have left.
+ * A proposer does not propose again: it may have proposed before the crash, and a second
+ * proposal could differ (its bids are gone); the others time out on that round if not. */
+static void
+resume_round (Tendermint *self, DmasCtx *ctx, Slot *s)
+{
+  RoundRec *r = tendermint_round_get (self, ctx, s, s->round);
+  if (r == NULL)
+    {
+      tendermint_start_round (self, ctx, s, s->round + 1); /* cannot hold the round's votes */
+      return;
+    }
+  s->round_started = dmas_now (ctx);
+  s->proposal_sent = tendermint_proposer_of (self, s, s->round) == self->self_id;
+  s->step = STEP_PROPOSE;
+  static const uint32_t types[2] = { TM_MSG_PREVOTE, TM_MSG_PRECOMMIT };
+  for (int k = 0; k < 2; k++)
+    if (s->resumed[k].kind != VOTE_NONE)
+      {
+        Vote own = s->resumed[k];
+        uint8_t data[44];
+        tendermint_vote_signed_bytes (data, types[k], s->job, s->epoch, s->round,
+                                      (VoteKind) own.kind, own.v);
+        ctx->api->sign (ctx, data, sizeof data, own.sig);
+        (k == 0 ? r->prevote : r->precommit)[self->self_idx] = own;
+        s->step = k == 0 ? STEP_PREVOTE : STEP_PRECOMMIT;
+        send_vote (self, ctx, s, types[k], &own);
+      }
+  memset (s->resumed, 0, sizeof s->resumed);
+  if (s->step == STEP_PROPOSE)
+    tendermint_timer_schedule (self, ctx, s, T_PROPOSE,
+                               self->timeout_propose + (DmasTime) s->round * self->timeout_delta);
+  tendermint_timer_schedule (self, ctx, s, T_GOSSIP, tendermint_gossip_interval (self, s->round));
+  abstain (self, ctx, s);
 }
 
 void
@@ -186,7 +256,7 @@ tendermint_progress (Tendermint *self, DmasCtx *ctx, Slot *s)
       if (s->resume)
         {
           s->resume = 0;
-          tendermint_start_round (self, ctx, s, s->round + 1);
+          resume_round (self, ctx, s);
           continue;
         }
 

@@ -198,7 +198,7 @@ tendermint_slot_get (Tendermint *self, DmasCtx *ctx, DmasJobId job, uint32_t epo
 }
 
 RoundRec *
-tendermint_round_find (Slot *s, int32_t round)
+tendermint_round_find (const Slot *s, int32_t round)
 {
   for (uint32_t i = 0; i < s->n_rounds; i++)
     if (s->rounds[i].round == round)
@@ -206,8 +206,34 @@ tendermint_round_find (Slot *s, int32_t round)
   return NULL;
 }
 
-/* Returns the round's record, creating it; NULL when out of memory or over MAX_ROUND_RECS.
- * The pointer is valid until the next round_get. */
+/* With MAX_ROUND_RECS records held, the one a record for `round` may replace: the lowest
+ * past round, else the highest future round above `round`; never the current round, nor
+ * lockedRound / validRound (a proposal may cite them).  A plain cap would leave a height
+ * that ran MAX_ROUND_RECS rounds (a long outage) unable to record its own votes, and let a
+ * Byzantine agent fill the table with messages of rounds nobody runs: either way it could
+ * never decide.  Forgetting a past round is safe, we never vote in it again; its late
+ * messages can still come back (the gossip re-sends what a proposal cites). */
+static RoundRec *
+round_victim (Slot *s, int32_t round)
+{
+  RoundRec *past = NULL, *future = NULL;
+  for (uint32_t i = 0; i < s->n_rounds; i++)
+    {
+      RoundRec *r = &s->rounds[i];
+      if (r->round == s->round || r->round == s->locked_round || r->round == s->valid_round)
+        continue;
+      if (r->round < s->round && (past == NULL || r->round < past->round))
+        past = r;
+      else if (r->round > s->round && r->round > round
+               && (future == NULL || r->round > future->round))
+        future = r;
+    }
+  return past != NULL ? past : future;
+}
+
+/* Returns the round's record, creating it; NULL when out of memory, or when MAX_ROUND_RECS
+ * are held and none may give way (metric "dropped_rounds").  The pointer is valid until the
+ * next round_get. */
 RoundRec *
 tendermint_round_get (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round)
 {
@@ -216,8 +242,21 @@ tendermint_round_get (Tendermint *self, DmasCtx *ctx, Slot *s, int32_t round)
     return r;
   if (s->n_rounds >= MAX_ROUND_RECS)
     {
-      ctx->api->metric (ctx, "dropped_rounds", 1.0);
-      return NULL;
+      r = round_victim (s, round);
+      if (r == NULL)
+        {
+          ctx->api->metric (ctx, "dropped_rounds", 1.0);
+          return NULL;
+        }
+      ctx->api->metric (ctx, "evicted_rounds", 1.0);
+      free (r->prop.ev);
+      Vote *votes = r->prevote;
+      memset (votes, 0, 2 * (size_t) self->n * sizeof *votes);
+      memset (r, 0, sizeof *r);
+      r->round = round;
+      r->prevote = votes;
+      r->precommit = votes + self->n;
+      return r;
     }
   if (s->n_rounds == s->cap_rounds)
     {

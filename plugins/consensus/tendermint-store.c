@@ -8,8 +8,8 @@
 
 /* --- stable storage ----------------------------------------------------------------------- */
 
-#define STORE_VERSION 0x544d3031u /* "TM01" */
-#define STORE_HEAD 52
+#define STORE_VERSION 0x544d3032u /* "TM02" */
+#define STORE_HEAD 84
 enum { STORE_OPEN = 1, STORE_DECIDED = 2 };
 
 static void
@@ -19,12 +19,34 @@ slot_key (char key[64], DmasJobId job, uint32_t epoch)
 }
 
 /* version u32 | status u32 | home u32 | round i32 | locked_round i32 | locked agent u32 |
- * locked score f64 | valid_round i32 | valid agent u32 | valid score f64 | n_ev u32 | ev...
+ * locked score f64 | valid_round i32 | valid agent u32 | valid score f64 | n_ev u32 |
+ * 2 x (kind u32 | agent u32 | score f64): our prevote and precommit of `round` | ev...
  * A decided record stores the decision round in `round` and the decision as `locked`. */
+static void
+put_vote (uint8_t *p, const Vote *v)
+{
+  dmas_put_u32 (p, v->kind);
+  dmas_put_u32 (p + 4, v->kind == VOTE_VALUE ? v->v.agent : DMAS_AGENT_NONE);
+  dmas_put_double (p + 8, v->kind == VOTE_VALUE ? v->v.score : 0.0);
+}
+
+static int
+get_vote (const Tendermint *self, const uint8_t *p, Vote *v)
+{
+  uint32_t kind = dmas_get_u32 (p), idx;
+  *v = (Vote){ (uint8_t) kind, { dmas_get_u32 (p + 4), dmas_get_double (p + 8) }, { 0 } };
+  if (kind == VOTE_NONE || kind == VOTE_NIL)
+    {
+      v->v = (Value){ DMAS_AGENT_NONE, 0.0 };
+      return 1;
+    }
+  return kind == VOTE_VALUE
+         && (v->v.agent == DMAS_AGENT_NONE || tendermint_member_index (self, v->v.agent, &idx));
+}
+
 int
 tendermint_slot_persist (Tendermint *self, DmasCtx *ctx, const Slot *s)
 {
-  (void) self;
   int decided = s->state == SLOT_DONE;
   uint32_t n_ev = decided ? 0 : s->valid_n_ev;
   size_t len = STORE_HEAD + (size_t) n_ev * EV_LEN;
@@ -42,6 +64,11 @@ tendermint_slot_persist (Tendermint *self, DmasCtx *ctx, const Slot *s)
   dmas_put_u32 (buf + 36, s->valid.agent);
   dmas_put_double (buf + 40, s->valid.score);
   dmas_put_u32 (buf + 48, n_ev);
+  /* Our votes of the round, so that a restart resumes it without voting twice. */
+  const RoundRec *r = decided ? NULL : tendermint_round_find (s, s->round);
+  Vote none = { VOTE_NONE, { DMAS_AGENT_NONE, 0.0 }, { 0 } };
+  put_vote (buf + 52, r != NULL ? &r->prevote[self->self_idx] : &none);
+  put_vote (buf + 68, r != NULL ? &r->precommit[self->self_idx] : &none);
   for (uint32_t i = 0; i < n_ev; i++)
     {
       uint8_t *p = buf + STORE_HEAD + (size_t) i * EV_LEN;
@@ -148,6 +175,13 @@ tendermint_slot_restore (Tendermint *self, DmasCtx *ctx, DmasJobId job, uint32_t
   s->locked = (Value){ dmas_get_u32 (buf + 20), dmas_get_double (buf + 24) };
   s->valid_round = (int32_t) dmas_get_u32 (buf + 32);
   s->valid = (Value){ dmas_get_u32 (buf + 36), dmas_get_double (buf + 40) };
+  if (!get_vote (self, buf + 52, &s->resumed[0]) || !get_vote (self, buf + 68, &s->resumed[1]))
+    {
+      dmas_log (ctx, DMAS_LOG_ERROR, "tendermint: unreadable stored votes for job %llu epoch %u",
+                (unsigned long long) job, epoch);
+      tendermint_slot_free (s);
+      return NULL;
+    }
   if (n_ev > 0)
     {
       s->valid_ev = calloc (n_ev, sizeof *s->valid_ev);

@@ -56,27 +56,38 @@
  *
  *   Joining.  An agent that was down when the slot was announced never gets propose(); it
  *   starts the height in round r on f+1 messages of round r (L55 applied to a height it has
- *   not started), and votes without a bid of its own.
+ *   not started).  Having no bid of its own, it abstains: it signs and broadcasts a bid of 0
+ *   (so does a restarted agent whose bid is gone).  Without that, a height opened while only
+ *   a quorum was up, one of which failed since, would never see a quorum of bids again, and
+ *   no proposal could ever be valid.  A real bid supersedes an abstention wherever it
+ *   arrives (propose() after all, or a peer's gossip).
  *
  *   Stable storage.  Per open height, key "tendermint/<job>/<epoch>": round, lockedValue,
- *   lockedRound, validValue (with its evidence), validRound; written when a round starts and
- *   when the lock changes, before any message of that step leaves.  A decided height keeps a
- *   small record (its value), so a restarted agent never decides it twice.  Key
- *   "tendermint/open" lists the open heights.  A restarted instance restores them in create()
- *   and resumes each in round + 1 at its first callback: never in the persisted round itself,
- *   where it may already have proposed or voted (a correct agent must not vote twice).
+ *   lockedRound, validValue (with its evidence), validRound, and our prevote and precommit of
+ *   the round; written when a round starts, when the lock changes and when we vote, before
+ *   any message of that step leaves.  A decided height keeps a small record (its value), so
+ *   a restarted agent never decides it twice.  Key "tendermint/open" lists the open heights.
+ *   A restarted instance restores them in create() and resumes each at once (a timer of 0)
+ *   in the persisted round, with the votes it had cast there (sent again), never proposing
+ *   again in it: a correct agent must not vote twice, nor propose two values.  (Resuming in
+ *   round + 1 instead left it alone there when the others waited in the round for its vote:
+ *   with one agent down for good, nobody would ever move -- the skip rule needs f+1.)
  *
  * Metrics (summed over agents by the host): "rounds" +1 per round an agent starts (round 0 of
  * each height it opens, and every later round), "round_changes" +1 per round started beyond
  * 0; with n agents and no faults, "rounds" = n per slot and "round_changes" = 0.  Also
  * "retransmissions" (gossip firings), "catchups" (decisions taken from DECIDED),
- * "invalid_proposals" (valid(v) failed), "equivocations", "malformed", "unexpected",
+ * "abstentions" (bids of 0 signed for a height joined without a bid), "invalid_proposals"
+ * (valid(v) failed), "equivocations", "malformed", "unexpected", "evicted_rounds",
  * "dropped_rounds".
  *
  * Memory: decided slots keep a small record for the run (to answer laggards and ignore late
- * messages) and their certificate for `retain`; per slot at most MAX_ROUND_RECS rounds are stored, beyond that messages of new
- * rounds are dropped (metric "dropped_rounds"): a Byzantine agent cannot grow memory without
- * bound by sending ever higher rounds. */
+ * messages) and their certificate for `retain`; per slot at most MAX_ROUND_RECS rounds are
+ * stored.  Past that a new round's record replaces the lowest past round's, else the
+ * highest future round's (metric "evicted_rounds"), never the current round, lockedRound or
+ * validRound; a message no record can be made for is dropped ("dropped_rounds").  A
+ * Byzantine agent sending ever higher rounds cannot grow memory without bound, nor -- the
+ * current round always finding room -- stop a height that ran many rounds from deciding. */
 
 static int
 value_well_formed (const Tendermint *self, Value v)
@@ -282,10 +293,8 @@ tm_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid *bid
   if (rc != DMAS_OK)
     return rc;
   if (s->bids[self->self_idx].agent == DMAS_AGENT_NONE)
-    {
-      s->bids[self->self_idx] = own;
-      s->n_bids++;
-    }
+    s->n_bids++;
+  s->bids[self->self_idx] = own; /* supersedes our abstention, if we joined before */
   tendermint_send_bid (ctx, s, &own);
 
   if (s->state == SLOT_BUFFERED)
@@ -297,6 +306,12 @@ tm_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid *bid
 /* --- life cycle --------------------------------------------------------------------------- */
 
 static void tm_destroy (void *self_);
+
+static void
+resume_fired (DmasCtx *ctx, void *data)
+{
+  tendermint_resume_restored (data, ctx);
+}
 
 static void *
 tm_create (DmasCtx *ctx, DmasError *err)
@@ -375,6 +390,11 @@ tm_create (DmasCtx *ctx, DmasError *err)
       if (s->state == SLOT_ACTIVE)
         tendermint_open_index_append (self, s); /* the stored index already says so */
     }
+  /* Resume the restored heights at once, not at whatever callback comes first: when the
+   * others decided while we were down, nothing else may ever come (they answer our votes
+   * with the commit certificate, but only once we send them). */
+  if (self->resume_pending)
+    ctx->api->timer_add (ctx, 0, resume_fired, self, NULL);
   return self;
 }
 

@@ -24,6 +24,12 @@
  *                                                         of the quorum (3 of 5 either model)
  *   restart-recovery       skipped                        a restarted agent never decides
  *                                                         differently, and decides new slots
+ *   restart-mid-slot       skipped                        one agent down for good, another
+ *                                                         crashing mid-slot and restarting:
+ *                                                         the agents that stayed up decide
+ *   late-joiner            skipped                        one agent down for good, another
+ *                                                         down at the proposal and back
+ *                                                         later: the proposers decide
  *   isolation              two hosts interleaved = two separate runs (every model)
  *
  * A "correct" delivery here is synchronous: the driver delivers every queued message before it
@@ -463,6 +469,89 @@ test_restart_recovery (gconstpointer data)
   driver_clear (&d);
 }
 
+/* One agent down for good, another crashing in the middle of a slot -- after `steps`
+ * actions, before or after its own votes left -- and restarting 30 s later: the agents that
+ * stayed up (a quorum again with the restarted one, within either fault model) must all
+ * decide.  A protocol that resumes a restarted agent elsewhere than where the others wait
+ * for it deadlocks here.  (The restarted agent itself learning the decision it missed is
+ * not asked: pbft and multipaxos do not promise it yet.) */
+static void
+restart_mid_slot (const Component *c, DmasAgentId victim, guint steps)
+{
+  const DmasAgentId gone = N_AGENTS - 1;
+  Driver d;
+  driver_init (&d, c, g_test_rand_int (), g_test_rand_int ());
+  gdouble scores[N_AGENTS] = { 0.4, 0.6, 0.2, 0.8, 0.1 };
+  crash (&d, gone);
+  propose_all (&d, slot_of (1, (victim + 1) % gone), scores);
+  for (guint k = 0; k < steps && driver_step (&d, HORIZON); k++)
+    ;
+  crash (&d, victim);
+  run_until_decided (&d, 1, mock_host_now (d.host) + 30 * DMAS_S);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (mock_host_restart_agent (d.host, victim, &error));
+  g_assert_no_error (error);
+  for (DmasAgentId a = 0; a < N_AGENTS; a++)
+    if (a != victim && a != gone)
+      mock_host_agent_status (d.host, a, victim, FALSE);
+  run_until_decided (&d, 1, mock_host_now (d.host) + HORIZON);
+  check_slot (&d, 1, scores, NULL);
+  for (DmasAgentId a = 0; a < gone; a++)
+    if (a != victim && !decided (&d, a, 1))
+      {
+        g_printerr ("# agent %u crashed after %u actions and restarted: agent %u never "
+                    "decided\n", victim, steps, a);
+        g_assert_true (decided (&d, a, 1));
+      }
+  driver_clear (&d);
+}
+
+static void
+test_restart_mid_slot (gconstpointer data)
+{
+  /* From before the first bid is delivered to well into the vote steps. */
+  static const guint steps[] = { 0, 3, 8, 12, 16, 20, 24, 32, 48 };
+  for (DmasAgentId victim = 0; victim < N_AGENTS - 1; victim++)
+    for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+      restart_mid_slot (data, victim, steps[i]);
+}
+
+/* One agent down for good and another down when the slot is proposed, back 30 s later:
+ * the agents that proposed must decide, although one of the agents they need now never
+ * heard of the slot from its host (it only hears of it from them). */
+static void
+test_restart_late_joiner (gconstpointer data)
+{
+  const Component *c = data;
+  const DmasAgentId gone = N_AGENTS - 1;
+  for (DmasAgentId late = 0; late < gone; late++)
+    {
+      Driver d;
+      driver_init (&d, c, g_test_rand_int (), g_test_rand_int ());
+      gdouble scores[N_AGENTS] = { 0.4, 0.6, 0.2, 0.8, 0.1 };
+      crash (&d, gone);
+      crash (&d, late);
+      propose_all (&d, slot_of (1, (late + 1) % gone), scores);
+      run_until_decided (&d, 1, mock_host_now (d.host) + 30 * DMAS_S);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (mock_host_restart_agent (d.host, late, &error));
+      g_assert_no_error (error);
+      for (DmasAgentId a = 0; a < N_AGENTS; a++)
+        if (a != late && a != gone)
+          mock_host_agent_status (d.host, a, late, FALSE);
+      run_until_decided (&d, 1, mock_host_now (d.host) + HORIZON);
+      check_slot (&d, 1, scores, NULL);
+      for (DmasAgentId a = 0; a < gone; a++)
+        if (a != late && !decided (&d, a, 1))
+          {
+            g_printerr ("# agent %u down at the proposal, back later: agent %u never "
+                        "decided\n", late, a);
+            g_assert_true (decided (&d, a, 1));
+          }
+      driver_clear (&d);
+    }
+}
+
 /* What a run leaves behind, to compare runs with. */
 static gchar *
 outcome (Driver *d)
@@ -658,6 +747,8 @@ main (int argc, char **argv)
     { "progress-after-leader-crash", test_leader_crash, "progress after a crash" },
     { "no-decision-without-quorum", test_no_quorum, "quorum" },
     { "restart-recovers-from-storage", test_restart_recovery, "recovery from stable storage" },
+    { "progress-after-restart-mid-slot", test_restart_mid_slot, "progress after a restart" },
+    { "progress-with-late-joiner", test_restart_late_joiner, "progress after a restart" },
     { "no-hidden-global-state", test_isolation, NULL },
   };
   g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);

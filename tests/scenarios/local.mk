@@ -79,3 +79,14 @@ TESTS += tests/scenarios/test-raft-e2e
 tests_scenarios_test_raft_e2e_LDADD = $(scenario_ldadd)
 EXTRA_tests_scenarios_test_raft_e2e_DEPENDENCIES = plugins/consensus/raft.la \
 	plugins/bidding/heuristic.la plugins/faults/crash.la
+# Liveness after crashes and restarts: tendermint-livelock.yaml (a campaign run that never
+# ended with tendermint) under every protocol, bounded in wall-clock time.
+check_PROGRAMS += tests/scenarios/test-liveness
+TESTS += tests/scenarios/test-liveness
+tests_scenarios_test_liveness_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_liveness_DEPENDENCIES = plugins/consensus/tendermint.la \
+	plugins/consensus/pbft.la plugins/consensus/raft.la plugins/consensus/multipaxos.la \
+	plugins/consensus/gossip.la plugins/consensus/negotiation.la \
+	plugins/consensus/weighted-voting.la plugins/consensus/auction.la \
+	plugins/bidding/heuristic.la plugins/faults/crash.la
+EXTRA_DIST += tests/scenarios/tendermint-livelock.yaml
