@@ -310,9 +310,8 @@ final_state (const DmasJobRecord *record)
     }
 }
 
-/* RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
-static void
-append_csv_field (GString *out, const gchar *text)
+void
+dmas_csv_append_field (GString *out, const gchar *text)
 {
   if (strpbrk (text, ",\"\r\n") == NULL)
     {
@@ -377,10 +376,10 @@ dmas_jobs_csv (const DmasMetrics *metrics, const DmasWorkload *workload)
       g_string_append_printf (out, ",%s,", final_state (r));
       const gchar *source = workload != NULL ? dmas_workload_source_id (workload, r->id) : NULL;
       if (source != NULL)
-        append_csv_field (out, source);
+        dmas_csv_append_field (out, source);
       g_string_append_c (out, ',');
       if (r->reason != NULL)
-        append_csv_field (out, r->reason);
+        dmas_csv_append_field (out, r->reason);
       g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);

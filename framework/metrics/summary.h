@@ -53,6 +53,10 @@ gboolean dmas_result_write (const gchar *dir, const gchar *name, const gchar *co
 /* Appends t (ns) as seconds, exactly, without trailing zeros: "25.003", "0", "1.5". */
 void dmas_append_seconds (GString *out, DmasTime t);
 
+/* Appends `text` as one CSV field (RFC 4180: quoted when it holds a comma, a quote or a line
+ * break; quotes doubled). */
+void dmas_csv_append_field (GString *out, const gchar *text);
+
 G_END_DECLS
 
 #endif /* DMAS_METRICS_SUMMARY_H */

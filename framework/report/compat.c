@@ -22,37 +22,6 @@ dmas_report_compat_key (const DmasCampaignData *data, guint point)
   return *p->label != '\0' ? p->label : p->id;
 }
 
-static void
-set_number (JsonBuilder *b, const gchar *name, gdouble v)
-{
-  json_builder_set_member_name (b, name);
-  dmas_report_add_number (b, v);
-}
-
-static void
-set_int (JsonBuilder *b, const gchar *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
-static void
-set_null (JsonBuilder *b, const gchar *name)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_null_value (b);
-}
-
-static void
-set_string_or_null (JsonBuilder *b, const gchar *name, const gchar *v)
-{
-  json_builder_set_member_name (b, name);
-  if (v != NULL)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
 static gboolean
 write_json (const DmasCampaignData *data, const gchar *name, JsonBuilder *b, GError **error)
 {
@@ -132,9 +101,9 @@ static void
 set_int_or_null (JsonBuilder *b, const gchar *name, gint64 v)
 {
   if (v >= 0)
-    set_int (b, name, v);
+    dmas_report_member_int (b, name, v);
   else
-    set_null (b, name);
+    dmas_report_member_null (b, name);
 }
 
 /* experiment_config.json: {methods, num_agents, num_jobs, repetitions, byzantine_faults,
@@ -159,9 +128,9 @@ write_config (const DmasCampaignData *data, GError **error)
   json_builder_end_array (b);
   set_int_or_null (b, "num_agents", common_int (data, "platform", "agents"));
   set_int_or_null (b, "num_jobs", common_int (data, "workload", "jobs"));
-  set_int (b, "repetitions", reps);
-  set_null (b, "byzantine_faults");
-  set_null (b, "timestamp");
+  dmas_report_member_int (b, "repetitions", reps);
+  dmas_report_member_null (b, "byzantine_faults");
+  dmas_report_member_null (b, "timestamp");
   json_builder_end_object (b);
   return write_json (data, "experiment_config.json", b, error);
 }
@@ -220,12 +189,12 @@ common_members (JsonBuilder *b, const DmasCampaignData *data, guint point,
 {
   const DmasCellStats *latency
     = &data->cells[point * data->n_metrics + metric_index (data, "decision_latency_p50_s")];
-  set_number (b, "success_rate", t->submitted > 0 ? 100.0 * t->completed / t->submitted : NAN);
-  set_number (b, "avg_time", latency->n > 0 ? latency->mean : NAN);
-  set_number (b, "avg_messages", t->decisions > 0 ? t->consensus_msgs / t->decisions : NAN);
-  set_null (b, "avg_rounds");
-  set_int (b, "total_jobs", (gint64) t->submitted);
-  set_int (b, "successful_jobs", (gint64) t->completed);
+  dmas_report_member_number (b, "success_rate", t->submitted > 0 ? 100.0 * t->completed / t->submitted : NAN);
+  dmas_report_member_number (b, "avg_time", latency->n > 0 ? latency->mean : NAN);
+  dmas_report_member_number (b, "avg_messages", t->decisions > 0 ? t->consensus_msgs / t->decisions : NAN);
+  dmas_report_member_null (b, "avg_rounds");
+  dmas_report_member_int (b, "total_jobs", (gint64) t->submitted);
+  dmas_report_member_int (b, "successful_jobs", (gint64) t->completed);
 }
 
 /* experiment_summary.json: {method: {common members, fault_tolerance, repetitions}};
@@ -242,8 +211,8 @@ write_summary (const DmasCampaignData *data, GError **error)
       json_builder_set_member_name (b, dmas_report_compat_key (data, p));
       json_builder_begin_object (b);
       common_members (b, data, p, &t);
-      set_string_or_null (b, "fault_tolerance", t.fault_tolerance);
-      set_int (b, "repetitions", ((DmasPoint *) data->points->pdata[p])->repetitions);
+      dmas_report_member_string (b, "fault_tolerance", t.fault_tolerance);
+      dmas_report_member_int (b, "repetitions", ((DmasPoint *) data->points->pdata[p])->repetitions);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -267,9 +236,9 @@ write_fault_aware (const DmasCampaignData *data, GError **error)
       json_builder_set_member_name (b, dmas_report_compat_key (data, p));
       json_builder_begin_object (b);
       common_members (b, data, p, &t);
-      set_null (b, "fault_impacted_jobs");
-      set_null (b, "fault_resistance");
-      set_string_or_null (b, "fault_tolerance", t.fault_tolerance);
+      dmas_report_member_null (b, "fault_impacted_jobs");
+      dmas_report_member_null (b, "fault_resistance");
+      dmas_report_member_string (b, "fault_tolerance", t.fault_tolerance);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -407,18 +376,18 @@ add_run_jobs (GString *out, gboolean *first, const DmasCampaignData *data,
       json_builder_add_boolean_value (b, strcmp (state, "COMPLETED_SUCCESSFULLY") == 0);
       json_builder_set_member_name (b, "job_id");
       json_builder_add_string_value (b, id);
-      set_null (b, "time_taken");
-      set_null (b, "rounds");
-      set_null (b, "messages_sent");
-      set_string_or_null (b, "fault_tolerance", model);
+      dmas_report_member_null (b, "time_taken");
+      dmas_report_member_null (b, "rounds");
+      dmas_report_member_null (b, "messages_sent");
+      dmas_report_member_string (b, "fault_tolerance", model);
       json_builder_set_member_name (b, "details");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "run");
       json_builder_add_string_value (b, run->id);
-      set_int (b, "repetition", (gint64) run->rep - 1);
+      dmas_report_member_int (b, "repetition", (gint64) run->rep - 1);
       json_builder_set_member_name (b, "final_state");
       json_builder_add_string_value (b, state);
-      set_number (b, "waiting_time",
+      dmas_report_member_number (b, "waiting_time",
                   wait != NULL && *wait != '\0' ? g_ascii_strtod (wait, NULL) : NAN);
       if (reason != NULL && *reason != '\0')
         {

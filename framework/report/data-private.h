@@ -40,6 +40,13 @@ gchar *dmas_report_json_text (JsonNode *root, gboolean pretty);
 
 /* Adds `v` to the builder as a double, or null when it is not finite (JSON has no NaN). */
 void dmas_report_add_number (JsonBuilder *b, gdouble v);
+/* Member `name` with a value: a number (null for NAN or infinities), an integer, a string
+ * (null for NULL), null, a boolean. */
+void dmas_report_member_number (JsonBuilder *b, const gchar *name, gdouble v);
+void dmas_report_member_int (JsonBuilder *b, const gchar *name, gint64 v);
+void dmas_report_member_string (JsonBuilder *b, const gchar *name, const gchar *v);
+void dmas_report_member_null (JsonBuilder *b, const gchar *name);
+void dmas_report_member_bool (JsonBuilder *b, const gchar *name, gboolean v);
 
 G_END_DECLS
 

@@ -16,6 +16,44 @@ dmas_report_add_number (JsonBuilder *b, gdouble v)
     json_builder_add_null_value (b);
 }
 
+void
+dmas_report_member_number (JsonBuilder *b, const gchar *name, gdouble v)
+{
+  json_builder_set_member_name (b, name);
+  dmas_report_add_number (b, v);
+}
+
+void
+dmas_report_member_int (JsonBuilder *b, const gchar *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+void
+dmas_report_member_string (JsonBuilder *b, const gchar *name, const gchar *v)
+{
+  json_builder_set_member_name (b, name);
+  if (v != NULL)
+    json_builder_add_string_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+dmas_report_member_null (JsonBuilder *b, const gchar *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_null_value (b);
+}
+
+void
+dmas_report_member_bool (JsonBuilder *b, const gchar *name, gboolean v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, v);
+}
+
 gchar *
 dmas_report_json_text (JsonNode *root, gboolean pretty)
 {

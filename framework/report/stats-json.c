@@ -8,48 +8,17 @@
 #include "report/data-private.h"
 
 static void
-number (JsonBuilder *b, const gchar *name, gdouble v)
-{
-  json_builder_set_member_name (b, name);
-  dmas_report_add_number (b, v);
-}
-
-static void
-integer (JsonBuilder *b, const gchar *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
-static void
-string (JsonBuilder *b, const gchar *name, const gchar *v)
-{
-  json_builder_set_member_name (b, name);
-  if (v != NULL)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-boolean (JsonBuilder *b, const gchar *name, gboolean v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, v);
-}
-
-static void
 cell_members (JsonBuilder *b, const DmasCellStats *cell)
 {
-  integer (b, "n", cell->n);
-  number (b, "mean", cell->mean);
-  number (b, "sd", cell->sd);
-  number (b, "ci_low", cell->ci_low);
-  number (b, "ci_high", cell->ci_high);
-  number (b, "ci_half", cell->ci_half);
-  number (b, "median", cell->median);
-  number (b, "min", cell->min);
-  number (b, "max", cell->max);
+  dmas_report_member_int (b, "n", cell->n);
+  dmas_report_member_number (b, "mean", cell->mean);
+  dmas_report_member_number (b, "sd", cell->sd);
+  dmas_report_member_number (b, "ci_low", cell->ci_low);
+  dmas_report_member_number (b, "ci_high", cell->ci_high);
+  dmas_report_member_number (b, "ci_half", cell->ci_half);
+  dmas_report_member_number (b, "median", cell->median);
+  dmas_report_member_number (b, "min", cell->min);
+  dmas_report_member_number (b, "max", cell->max);
 }
 
 static const gchar *
@@ -71,33 +40,33 @@ pair_object (JsonBuilder *b, const DmasCampaignData *data, const DmasComparison 
   const DmasTestResult *t = &cmp->paired_t[at], *w = &cmp->wilcoxon[at],
                        *welch = &cmp->welch[at];
   json_builder_begin_object (b);
-  string (b, "a", method_label (data, g_array_index (cmp->points, guint, i)));
-  string (b, "b", method_label (data, g_array_index (cmp->points, guint, j)));
-  boolean (b, "defined", t->defined);
-  string (b, "reason", t->reason);
-  integer (b, "n", t->n);
-  number (b, "t", t->statistic);
-  number (b, "df", t->df);
-  number (b, "p", t->p);
-  number (b, "p_holm", cmp->p_t_holm[at]);
-  number (b, "mean_diff", t->mean_diff);
-  number (b, "cohen_d", t->effect);
-  boolean (b, "w_defined", w->defined);
-  string (b, "w_reason", w->reason);
-  integer (b, "w_n", w->n);
-  number (b, "W", w->statistic);
-  number (b, "p_w", w->p);
-  number (b, "p_w_holm", cmp->p_w_holm[at]);
-  boolean (b, "w_exact", w->exact);
-  boolean (b, "welch_defined", welch->defined);
-  string (b, "welch_reason", welch->reason);
-  integer (b, "welch_n", welch->n);
-  number (b, "welch_t", welch->statistic);
-  number (b, "welch_df", welch->df);
-  number (b, "welch_p", welch->p);
-  number (b, "welch_p_holm", cmp->p_welch_holm[at]);
-  number (b, "welch_mean_diff", welch->mean_diff);
-  number (b, "welch_cohen_d", welch->effect);
+  dmas_report_member_string (b, "a", method_label (data, g_array_index (cmp->points, guint, i)));
+  dmas_report_member_string (b, "b", method_label (data, g_array_index (cmp->points, guint, j)));
+  dmas_report_member_bool (b, "defined", t->defined);
+  dmas_report_member_string (b, "reason", t->reason);
+  dmas_report_member_int (b, "n", t->n);
+  dmas_report_member_number (b, "t", t->statistic);
+  dmas_report_member_number (b, "df", t->df);
+  dmas_report_member_number (b, "p", t->p);
+  dmas_report_member_number (b, "p_holm", cmp->p_t_holm[at]);
+  dmas_report_member_number (b, "mean_diff", t->mean_diff);
+  dmas_report_member_number (b, "cohen_d", t->effect);
+  dmas_report_member_bool (b, "w_defined", w->defined);
+  dmas_report_member_string (b, "w_reason", w->reason);
+  dmas_report_member_int (b, "w_n", w->n);
+  dmas_report_member_number (b, "W", w->statistic);
+  dmas_report_member_number (b, "p_w", w->p);
+  dmas_report_member_number (b, "p_w_holm", cmp->p_w_holm[at]);
+  dmas_report_member_bool (b, "w_exact", w->exact);
+  dmas_report_member_bool (b, "welch_defined", welch->defined);
+  dmas_report_member_string (b, "welch_reason", welch->reason);
+  dmas_report_member_int (b, "welch_n", welch->n);
+  dmas_report_member_number (b, "welch_t", welch->statistic);
+  dmas_report_member_number (b, "welch_df", welch->df);
+  dmas_report_member_number (b, "welch_p", welch->p);
+  dmas_report_member_number (b, "welch_p_holm", cmp->p_welch_holm[at]);
+  dmas_report_member_number (b, "welch_mean_diff", welch->mean_diff);
+  dmas_report_member_number (b, "welch_cohen_d", welch->effect);
   json_builder_end_object (b);
 }
 
@@ -108,7 +77,7 @@ comparison_object (JsonBuilder *b, const DmasCampaignData *data, const DmasCompa
   const DmasReportMetric *metrics = dmas_report_metrics (&n_metrics);
   const guint k = cmp->points->len;
   json_builder_begin_object (b);
-  string (b, "condition", cmp->condition);
+  dmas_report_member_string (b, "condition", cmp->condition);
   json_builder_set_member_name (b, "methods");
   json_builder_begin_array (b);
   for (guint i = 0; i < k; i++)
@@ -133,9 +102,9 @@ comparison_object (JsonBuilder *b, const DmasCampaignData *data, const DmasCompa
       for (guint i = 0; i < k; i++)
         {
           json_builder_begin_object (b);
-          string (b, "method", method_label (data, g_array_index (cmp->points, guint, i)));
+          dmas_report_member_string (b, "method", method_label (data, g_array_index (cmp->points, guint, i)));
           cell_members (b, &cmp->cells[m * k + i]);
-          boolean (b, "best", dmas_report_is_best (&metrics[m], cmp->cells + m * k, k, i));
+          dmas_report_member_bool (b, "best", dmas_report_is_best (&metrics[m], cmp->cells + m * k, k, i));
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -159,14 +128,14 @@ dmas_report_write_stats_json (const DmasCampaignData *data, GError **error)
   const DmasReportMetric *metrics = dmas_report_metrics (&n_metrics);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  integer (b, "format", 1);
-  string (b, "name", data->name);
-  boolean (b, "paired", data->paired);
-  string (b, "compare",
+  dmas_report_member_int (b, "format", 1);
+  dmas_report_member_string (b, "name", data->name);
+  dmas_report_member_bool (b, "paired", data->paired);
+  dmas_report_member_string (b, "compare",
           data->compare_axis >= 0 ? ((DmasAxis *) data->axes->pdata[data->compare_axis])->key
                                   : NULL);
-  string (b, "confidence", "95 % CI of the mean, Student t with n - 1 df");
-  string (b, "tests",
+  dmas_report_member_string (b, "confidence", "95 % CI of the mean, Student t with n - 1 df");
+  dmas_report_member_string (b, "tests",
           "paired t and Wilcoxon signed-rank over the repetitions both methods finished "
           "(paired campaigns only); Welch's t over all finished runs of each method (always); "
           "Holm across the pairs of one condition and metric, per test; cohen_d = mean "
@@ -177,11 +146,11 @@ dmas_report_write_stats_json (const DmasCampaignData *data, GError **error)
   for (guint m = 0; m < n_metrics; m++)
     {
       json_builder_begin_object (b);
-      string (b, "key", metrics[m].key);
-      string (b, "title", metrics[m].title);
-      string (b, "unit", metrics[m].unit);
-      number (b, "scale", metrics[m].scale);
-      integer (b, "better", metrics[m].better);
+      dmas_report_member_string (b, "key", metrics[m].key);
+      dmas_report_member_string (b, "title", metrics[m].title);
+      dmas_report_member_string (b, "unit", metrics[m].unit);
+      dmas_report_member_number (b, "scale", metrics[m].scale);
+      dmas_report_member_int (b, "better", metrics[m].better);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -192,8 +161,8 @@ dmas_report_write_stats_json (const DmasCampaignData *data, GError **error)
     {
       const DmasPoint *point = data->points->pdata[p];
       json_builder_begin_object (b);
-      string (b, "id", point->id);
-      string (b, "label", point->label);
+      dmas_report_member_string (b, "id", point->id);
+      dmas_report_member_string (b, "label", point->label);
       json_builder_set_member_name (b, "cells");
       json_builder_begin_object (b);
       for (guint m = 0; m < n_metrics; m++)

@@ -88,25 +88,6 @@ dmas_report_write_runs_jsonl (const DmasCampaignData *data, GError **error)
 
 /* ---- summary.csv ---- */
 
-/* RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
-static void
-append_field (GString *out, const gchar *text)
-{
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const gchar *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* ",<v>" with "%.10g" in the C locale; "," alone for NAN (no value). */
 static void
 append_number (GString *out, gdouble v)
@@ -127,7 +108,7 @@ dmas_report_write_summary_csv (const DmasCampaignData *data, GError **error)
   for (guint a = 0; a < data->axes->len; a++)
     {
       g_string_append_c (out, ',');
-      append_field (out, ((DmasAxis *) data->axes->pdata[a])->key);
+      dmas_csv_append_field (out, ((DmasAxis *) data->axes->pdata[a])->key);
     }
   g_string_append (out, ",n");
   static const gchar *const parts[] = { "mean", "ci_low", "ci_high", "sd", "median" };
@@ -139,12 +120,12 @@ dmas_report_write_summary_csv (const DmasCampaignData *data, GError **error)
   for (guint p = 0; p < data->points->len; p++)
     {
       const DmasPoint *point = data->points->pdata[p];
-      append_field (out, point->id);
+      dmas_csv_append_field (out, point->id);
       for (guint a = 0; a < data->axes->len; a++)
         {
           const DmasAxis *axis = data->axes->pdata[a];
           g_string_append_c (out, ',');
-          append_field (out, axis->labels->pdata[point->labels[a]]);
+          dmas_csv_append_field (out, axis->labels->pdata[point->labels[a]]);
         }
       /* n = the point's counted runs; a metric a run did not report is skipped in its own
        * cell, so its mean may rest on fewer. */
