@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "agents/agent.h"
+#include "agents/byzantine-hooks.h"
 #include "agents/detector.h"
 #include "agents/recovery.h"
 #include "agents/sched_msg.h"
@@ -80,6 +81,7 @@ dmas_agent_free (DmasAgent *agent)
 {
   if (agent == NULL)
     return;
+  dmas_byz_agent_free (agent->byz);
   dmas_host_ctx_free (agent->consensus);
   dmas_host_ctx_free (agent->bidding);
   dmas_localq_free (agent->queue);
@@ -139,6 +141,8 @@ propose (DmasAgent *agent, DmasJobId id, gdouble score)
 {
   DmasSim *sim = agent->sim;
   const DmasSlot slot = { .job = id, .epoch = agent->epoch[id], .home = agent->slot_home[id] };
+  /* Inflate and hijack lie here, past checked_score: the lie is a bid the agent signs. */
+  score = dmas_byz_score (agent, score);
   const DmasBid bid = { .job = id, .agent = agent->id, .score = score };
 
   agent->jobs[id] |= DMAS_AGENT_JOB_PROPOSED;
@@ -147,6 +151,7 @@ propose (DmasAgent *agent, DmasJobId id, gdouble score)
   if (status < 0)
     dmas_sim_log (sim, agent->id, "%s: propose(job %" G_GUINT64_FORMAT ") failed with %d",
                   dmas_host_ctx_name (agent->consensus), id, status);
+  dmas_byz_twin_propose (agent, &slot, &bid);
 }
 
 /* The bid the agent stands by.  A score that is not a number or below 0 becomes 0, and so
@@ -346,11 +351,12 @@ dmas_agent_deliver (DmasAgent *agent, const DmasEnvelope *env, const guint8 *bod
     }
   if (env->channel == DMAS_KIND_CONSENSUS)
     {
-      int status = dmas_consensus_on_message (agent->consensus, env->src, env->type, body,
-                                              env->len);
+      /* An equivocating agent's twin B hears half B of the network. */
+      DmasHostCtx *to = dmas_byz_route (agent, env->src);
+      int status = dmas_consensus_on_message (to, env->src, env->type, body, env->len);
       if (status < 0)
         dmas_sim_log (sim, agent->id, "%s: on_message(type %u from %u) failed with %d",
-                      dmas_host_ctx_name (agent->consensus), env->type, env->src, status);
+                      dmas_host_ctx_name (to), env->type, env->src, status);
       return;
     }
   if (env->channel != DMAS_NET_HOST)
@@ -400,7 +406,7 @@ check_agreement (DmasAgent *agent, const DmasSlot *slot, DmasAgentId winner, gdo
   const guint32 epoch = slot->epoch;
   DmasAgentId *first;
   guint8 *flags;
-  if (agent->byzantine)
+  if (!dmas_sim_agent_correct (sim, agent->id))
     return;
   dmas_recovery_slot (sim, id, epoch, &first, &flags);
   check_validity (agent, slot, winner, score, flags);
@@ -409,6 +415,7 @@ check_agreement (DmasAgent *agent, const DmasSlot *slot, DmasAgentId winner, gdo
       *flags |= DMAS_SLOT_DECIDED;
       *first = winner;
       sim->metrics->decisions++;
+      dmas_byz_note_decision (sim, id, winner);
       return;
     }
   if (winner != *first && !(*flags & DMAS_SLOT_VIOLATED))
@@ -490,6 +497,9 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
   /* Held already (won an older slot too), or known to have ended: nothing to run. */
   if (agent->jobs[id] & (DMAS_AGENT_JOB_QUEUED | DMAS_AGENT_JOB_FINISHED))
     return DMAS_OK;
+  /* A hijacker keeps what it won; an inflater cannot run what its cluster cannot fit. */
+  if (dmas_byz_keeps_job (agent, job))
+    return DMAS_OK;
   agent->jobs[id] |= DMAS_AGENT_JOB_QUEUED;
   if (record->state == DMAS_JOB_SUBMITTED)
     record->state = DMAS_JOB_QUEUED;
@@ -519,7 +529,8 @@ on_job_finished (gpointer user_data, const DmasJob *job, DmasTime start, DmasTim
 {
   DmasAgent *agent = user_data;
   DmasSim *sim = agent->sim;
-  dmas_recovery_job_ended (agent, job, start, end, killed);
+  if (dmas_recovery_job_ended (agent, job, start, end, killed) && !killed)
+    dmas_byz_note_completion (sim, job->id);
   if (agent->bidding != NULL)
     dmas_bidding_job_finished (agent->bidding, job, start, end);
 
@@ -589,12 +600,15 @@ dmas_agent_crash (DmasAgent *agent)
   dmas_detector_agent_down (sim->detector, agent->id);
   if (sim->central != NULL)
     dmas_central_agent_down (agent);
+  dmas_byz_agent_crashed (agent);
   reset_contexts (agent);
   /* The queue's end events are cancelled without a hook: the executions simply stop. */
   dmas_localq_free (agent->queue);
   agent->queue = dmas_localq_new (sim->engine, agent->id, sim->local_policy,
                                   agent->cluster->nodes, agent->cluster->speed, &queue_hooks,
                                   agent);
+  /* A degraded machine stays slow across a reboot (agents/degrade.c). */
+  dmas_localq_set_slowdown (agent->queue, dmas_faults_slowdown (sim->faults, agent->id));
   wipe_log (agent);
 }
 
@@ -623,6 +637,7 @@ dmas_agent_restart (DmasAgent *agent)
    * empty: log, cluster, timers. */
   dmas_sim_log_at (sim, G_LOG_LEVEL_DEBUG, agent->id, "restarts (incarnation %u)",
                    agent->incarnation);
+  dmas_byz_agent_restarted (agent);
   dmas_metrics_agent_up (sim->metrics, agent->id, now);
   sim->n_up++;
   dmas_sim_service_update (sim);

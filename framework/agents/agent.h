@@ -52,9 +52,10 @@ struct DmasAgent {
   /* Appended (services): stable storage per component kind (agents/storage.h), kept across
    * crashes; [kind] for DMAS_KIND_BIDDING and DMAS_KIND_CONSENSUS, the rest NULL. */
   DmasStorage *storage[DMAS_KIND_CONSENSUS + 1];
-  /* Appended (services): TRUE for an agent that does not follow its protocol.  No fault makes
-   * one yet (Byzantine faults are a later issue); the safety checker ignores its decisions. */
-  gboolean byzantine;
+  /* Appended (faults): the agent's Byzantine side (agents/byzantine-hooks.h), NULL until a
+   * behaviour is set on it or it accuses someone.  While it has a behaviour, the safety
+   * checker ignores its decisions (dmas_sim_agent_correct). */
+  struct DmasByzAgent *byz;
 };
 
 /* Builds agent `id` of `sim`: its local queue and its two plugin instances.

@@ -4,6 +4,7 @@
 
 #include <dmas/wire.h>
 
+#include "agents/byzantine-hooks.h"
 #include "agents/detector.h"
 #include "agents/recovery.h"
 #include "agents/sched_msg.h"
@@ -241,8 +242,10 @@ status_changed (DmasDetector *d, DmasAgentId a, DmasAgentId p, gboolean suspecte
 {
   DmasAgent *agent = d->sim->agents[a];
   dmas_sim_log (d->sim, a, "%s agent %u", suspected ? "suspects" : "no longer suspects", p);
-  if (agent->up)
-    dmas_consensus_agent_status (agent->consensus, p, suspected);
+  if (!agent->up)
+    return;
+  dmas_consensus_agent_status (agent->consensus, p, suspected);
+  dmas_byz_twin_agent_status (agent, p, suspected); /* an equivocator's twin B hears it too */
 }
 
 static void

@@ -10,7 +10,9 @@
 #include "agents/central.h"
 #include "agents/faults.h"
 #include "agents/sim-private.h"
+#include "engine/engine.h"
 #include "metrics/summary.h"
+#include "world/platform.h"
 
 /* One `faults:` entry made real. */
 typedef struct {
@@ -23,6 +25,7 @@ struct DmasFaults {
   DmasSim *sim;
   GPtrArray *entries;   /* FaultEntry*, in list order */
   GArray *events;       /* DmasFaultEvent, in dispatch order */
+  gdouble *slowdown;    /* per agent: the degradation in force (degrade.c); NULL: all 1 */
 };
 
 static void
@@ -45,6 +48,82 @@ fault_entry_free (gpointer data)
 }
 
 /* ---- resolving entries ---- */
+
+/* `agents` in the one spelling every fault component reads (plugins/faults/targets.h): an
+ * unquoted number N is a count, "random:N"; a YAML list [0, 3] is the ids "0,3" (quoted, so
+ * that a one-item list written back as "1" still reads as agent 1, not as a count); every
+ * other scalar is passed unchanged for the component to check.
+ * Returns: (transfer full) the node to use, or NULL with error set. */
+static DmasNode *
+canonical_agents (const DmasNode *value, guint index, GError **error)
+{
+  g_autofree gchar *where = dmas_node_where (value);
+
+  if (value->kind == DMAS_NODE_SCALAR)
+    {
+      const gchar *s = value->scalar;
+      gboolean digits = *s != '\0';
+
+      for (; *s != '\0' && digits; s++)
+        digits = g_ascii_isdigit (*s);
+      if (value->quoted || !digits)
+        return dmas_node_copy (value);
+      g_autofree gchar *text = g_strdup_printf ("random:%s", value->scalar);
+      return dmas_node_new_scalar (text, value->file, value->base_dir, value->line,
+                                   value->column);
+    }
+  if (value->kind == DMAS_NODE_SEQ && value->values->len > 0)
+    {
+      g_autoptr (GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; i < value->values->len; i++)
+        {
+          const DmasNode *item = g_ptr_array_index (value->values, i);
+          gboolean ok = item->kind == DMAS_NODE_SCALAR && *item->scalar != '\0';
+
+          for (const gchar *s = ok ? item->scalar : ""; *s != '\0' && ok; s++)
+            ok = g_ascii_isdigit (*s);
+          ok = ok || (item->kind == DMAS_NODE_SCALAR && (strcmp (item->scalar, "controller") == 0
+                                                         || strcmp (item->scalar, "backup") == 0));
+          if (!ok)
+            {
+              g_autofree gchar *at = dmas_node_where (item);
+              g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_PARAMS,
+                           "%sfaults[%u].agents[%u]: not an agent id; write agent ids such as "
+                           "[0, 3]", at, index, i);
+              return NULL;
+            }
+          g_string_append_printf (ids, "%s%s", i > 0 ? "," : "", item->scalar);
+        }
+      DmasNode *out = dmas_node_new_scalar (ids->str, value->file, value->base_dir, value->line,
+                                            value->column);
+      out->quoted = TRUE;
+      return out;
+    }
+  g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_PARAMS,
+               "%sfaults[%u].agents: give a count (2), a list of agent ids ([0, 3] or \"0,3\"), "
+               "\"all\" or \"random:N\"", where, index);
+  return NULL;
+}
+
+/* A `file` parameter (the schedule's timeline) made absolute against the directory of the
+ * YAML file that wrote it, as every path in a config is, so that the run does not depend on
+ * the directory it was started from and config.resolved.yaml names the file it read. */
+static DmasNode *
+absolute_file (const DmasNode *value)
+{
+  DmasNode *out = dmas_node_copy (value);
+
+  if (out->kind == DMAS_NODE_SCALAR && *out->scalar != '\0' && !g_path_is_absolute (out->scalar)
+      && out->base_dir != NULL)
+    {
+      gchar *path = g_build_filename (out->base_dir, out->scalar, NULL);
+      g_free (out->scalar);
+      out->scalar = path;
+      out->quoted = TRUE;
+    }
+  return out;
+}
 
 /* The component entry `index` names, and its parameters resolved against the component's
  * specs.  `item` is a MAP with a `type` (the config's validation requires it).
@@ -74,8 +153,14 @@ resolve_entry (DmasRegistry *registry, const DmasNode *item, guint index,
     {
       const gchar *key = g_ptr_array_index (item->keys, i);
       const DmasNode *key_node = dmas_node_get_key_node (item, key);
-      DmasNode *value = dmas_node_copy (g_ptr_array_index (item->values, i));
+      const DmasNode *given_value = g_ptr_array_index (item->values, i);
+      DmasNode *value = strcmp (key, "agents") == 0
+                          ? canonical_agents (given_value, index, error)
+                          : strcmp (key, "file") == 0 ? absolute_file (given_value)
+                                                      : dmas_node_copy (given_value);
 
+      if (value == NULL)
+        return NULL;
       if (strcmp (key, "type") == 0)
         dmas_node_free (value);
       else if (key_node != NULL)
@@ -114,9 +199,193 @@ filled_entry (const DmasNode *item, const DmasNode *params)
   return out;
 }
 
+/* ---- presets ---- */
+
+/* The predecessor's table: how many faults, each aimed at this share of the agents. */
+static const struct {
+  const gchar *name;
+  guint faults;
+  gdouble share;
+} intensities[] = {
+  { "none", 0, 0.0 }, { "light", 1, 0.2 }, { "medium", 2, 0.3 }, { "heavy", 3, 0.4 },
+  { "chaos", 5, 0.6 },
+};
+
+static const gchar *const preset_types[] = { "crash", "partition", "link", "byzantine",
+                                             "degrade" };
+
+/* The number of agents the run will have, without building it when the config says. */
+static guint
+config_n_agents (const DmasConfig *config, GError **error)
+{
+  if (config->platform.clusters != NULL && config->platform.clusters->len > 0)
+    return config->platform.clusters->len;
+  if (config->platform.preset != NULL && config->platform.agents > 0)
+    return config->platform.agents;
+  if (config->platform.from_trace)
+    return 1;
+  /* A fixed preset of all its clusters: build it once to count them (the generator is a
+   * throwaway: the run builds its own platform from its own stream). */
+  g_autoptr (GRand) rng = g_rand_new_with_seed (0);
+  g_autoptr (DmasPlatform) platform = dmas_platform_new (config, rng, error);
+  return platform != NULL ? dmas_platform_size (platform) : 0;
+}
+
+static void
+entry_add (DmasNode *entry, const gchar *key, const gchar *value, const DmasNode *where)
+{
+  dmas_node_set (entry, key, dmas_node_new_scalar (value, where->file, where->base_dir,
+                                                   where->line, where->column));
+}
+
+/* One entry of a preset: `type` aimed at `k` agents drawn by the entry's own stream, from
+ * `at` for `length` (whole milliseconds).  See the docs for what each type does. */
+static DmasNode *
+preset_entry (const gchar *type, guint k, guint64 at_ms, guint64 length_ms,
+              const DmasNode *where)
+{
+  DmasNode *entry = dmas_node_new_map (where->file, where->base_dir, where->line,
+                                       where->column);
+  g_autofree gchar *agents = g_strdup_printf ("random:%u", k);
+  g_autofree gchar *at = g_strdup_printf ("%" G_GUINT64_FORMAT "ms", at_ms);
+  g_autofree gchar *length = g_strdup_printf ("%" G_GUINT64_FORMAT "ms", length_ms);
+
+  entry_add (entry, "type", type, where);
+  if (strcmp (type, "crash") == 0)
+    {
+      entry_add (entry, "agents", agents, where);
+      entry_add (entry, "at", at, where);
+      entry_add (entry, "restart_after", length, where);
+      return entry;
+    }
+  if (strcmp (type, "partition") == 0)
+    {
+      entry_add (entry, "groups", "isolate", where);
+      entry_add (entry, "agents", agents, where);
+    }
+  else if (strcmp (type, "link") == 0)
+    {
+      entry_add (entry, "from", agents, where);
+      entry_add (entry, "loss", "0.1", where);
+      entry_add (entry, "delay", "50ms", where);
+    }
+  else if (strcmp (type, "byzantine") == 0)
+    {
+      entry_add (entry, "agents", agents, where);
+      entry_add (entry, "strategy", "silent", where);
+    }
+  else
+    {
+      entry_add (entry, "agents", agents, where);
+      entry_add (entry, "factor", "3", where);
+    }
+  entry_add (entry, "at", at, where);
+  entry_add (entry, "for", length, where);
+  return entry;
+}
+
+/* An empty list node.  (dmas_node_new_seq is private to framework/config; parsing "[]" is
+ * what the public API offers.) */
+static DmasNode *
+empty_list (void)
+{
+  static const gchar text[] = "faults: []\n";
+  g_autoptr (DmasNode) root = dmas_node_parse_string (text, sizeof text - 1, "<preset>", NULL,
+                                                      NULL);
+  g_return_val_if_fail (root != NULL, NULL);
+  return dmas_node_copy (dmas_node_get (root, "faults"));
+}
+
+/* `faults: {intensity, types, pattern}` (validated, pattern filled) into the list of entries
+ * it stands for, drawn from the world stream "faults/preset": per fault, in order, the type
+ * (uniform over `types`), the onset (uniform in [10 %, 50 %] of the horizon) and the
+ * duration (uniform in [10 %, 30 %] of it), both truncated to whole milliseconds.  Each
+ * fault aims at max(1, round(share x agents)) agents. */
+static DmasNode *
+expand_preset (DmasRegistry *registry, const DmasConfig *config, const DmasNode *preset,
+               GError **error)
+{
+  const DmasNode *intensity = dmas_node_get (preset, "intensity");
+  const DmasNode *types = dmas_node_get (preset, "types");
+  g_autofree gchar *where = dmas_node_where (preset);
+  g_autoptr (GPtrArray) usable = g_ptr_array_new ();
+  guint level = 0;
+
+  while (level < G_N_ELEMENTS (intensities) - 1
+         && strcmp (intensities[level].name, intensity->scalar) != 0)
+    level++;
+  g_autoptr (DmasNode) list = empty_list ();
+  if (list == NULL || intensities[level].faults == 0)
+    return g_steal_pointer (&list);
+
+  /* Named types must exist; by default, every built-in type whose component is loaded. */
+  for (guint i = 0; i < (types != NULL ? types->values->len : G_N_ELEMENTS (preset_types)); i++)
+    {
+      const DmasNode *item = types != NULL ? g_ptr_array_index (types->values, i) : NULL;
+      const gchar *name = item != NULL ? item->scalar : preset_types[i];
+      g_autoptr (GError) local = NULL;
+
+      if (dmas_registry_lookup (registry, DMAS_KIND_FAULT, name, &local) != NULL)
+        g_ptr_array_add (usable, (gpointer) name);
+      else if (item != NULL)
+        {
+          g_autofree gchar *at = dmas_node_where (item);
+          g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_NOT_FOUND,
+                       "%sfaults.types[%u]: no fault component '%s' is loaded (%s); remove "
+                       "it from types", at, i, name, local->message);
+          return NULL;
+        }
+    }
+  if (usable->len == 0)
+    {
+      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_NOT_FOUND,
+                   "%sfaults: no fault component of the preset's types is loaded (see "
+                   "'dmas plugins')", where);
+      return NULL;
+    }
+  if (config->horizon == DMAS_TIME_NONE || config->horizon < DMAS_MS)
+    {
+      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_PARAMS,
+                   "%sfaults: a preset places its faults within the horizon; give 'horizon' "
+                   "(at least 1ms) or write the faults as a list", where);
+      return NULL;
+    }
+  const guint n_agents = config_n_agents (config, error);
+  if (n_agents == 0)
+    return NULL;
+
+  const guint k = CLAMP ((guint) (intensities[level].share * n_agents + 0.5), 1, n_agents);
+  const guint64 horizon_ms = config->horizon / DMAS_MS;
+  g_autoptr (DmasEngine) engine = dmas_engine_new (config->seed);
+  dmas_engine_set_world_seed (engine, config->world_seed);
+  GRand *rng = dmas_engine_world_rng (engine, "faults/preset");
+
+  for (guint f = 0; f < intensities[level].faults; f++)
+    {
+      const guint t = MIN ((guint) (g_rand_double (rng) * usable->len), usable->len - 1);
+      const guint64 at = (guint64) ((gdouble) horizon_ms * (0.1 + 0.4 * g_rand_double (rng)));
+      const guint64 length = (guint64) ((gdouble) horizon_ms
+                                        * (0.1 + 0.2 * g_rand_double (rng)));
+      g_ptr_array_add (list->values, preset_entry (g_ptr_array_index (usable, t), k, at,
+                                                   MAX (length, 1), preset));
+    }
+  return g_steal_pointer (&list);
+}
+
 gboolean
 dmas_faults_fill_config (DmasRegistry *registry, DmasConfig *config, GError **error)
 {
+  if (config->faults != NULL && config->faults->kind == DMAS_NODE_MAP)
+    {
+      DmasNode *entries = expand_preset (registry, config, config->faults, error);
+      if (entries == NULL)
+        return FALSE;
+      /* The concrete list replaces the preset in the resolved config, so that `dmas config`
+       * and config.resolved.yaml show (and a rerun reads) what is injected. */
+      dmas_node_set (config->resolved, "faults", entries);
+      config->faults = entries;
+    }
+
   DmasNode *list = config->faults;
 
   for (guint i = 0; list != NULL && i < list->values->len; i++)
@@ -223,6 +492,18 @@ dmas_faults_arm (DmasFaults *faults, GError **error)
   return TRUE;
 }
 
+gboolean
+dmas_faults_pending (const DmasFaults *faults)
+{
+  for (guint i = 0; faults != NULL && i < faults->entries->len; i++)
+    {
+      const FaultEntry *entry = g_ptr_array_index (faults->entries, i);
+      if (!g_queue_is_empty (&entry->ctx->timers))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 dmas_faults_stop (DmasFaults *faults)
 {
@@ -237,7 +518,28 @@ dmas_faults_free (DmasFaults *faults)
     return;
   g_ptr_array_unref (faults->entries);
   g_array_unref (faults->events);
+  g_free (faults->slowdown);
   g_free (faults);
+}
+
+gdouble *
+dmas_faults_slowdowns (DmasFaults *faults)
+{
+  if (faults->slowdown == NULL)
+    {
+      faults->slowdown = g_new (gdouble, faults->sim->n_agents);
+      for (guint a = 0; a < faults->sim->n_agents; a++)
+        faults->slowdown[a] = 1.0;
+    }
+  return faults->slowdown;
+}
+
+gdouble
+dmas_faults_slowdown (const DmasFaults *faults, DmasAgentId agent)
+{
+  if (faults == NULL || faults->slowdown == NULL || agent >= faults->sim->n_agents)
+    return 1.0;
+  return faults->slowdown[agent];
 }
 
 DmasFaults *

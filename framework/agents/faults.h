@@ -48,6 +48,10 @@ gboolean dmas_faults_arm (DmasFaults *faults, GError **error);
 /* The run's work is settled: faults still scheduled are not injected, so that they do not
  * stretch a finished run (every entry's pending timers are cancelled).  Idempotent. */
 void dmas_faults_stop (DmasFaults *faults);
+/* TRUE while some fault entry still has a timer pending: a fault may still begin or end (a
+ * restart, a heal), so an outage may still end by itself. */
+gboolean dmas_faults_pending (const DmasFaults *faults);
+
 /* Destroys the instances (their pending timers' free_fn run), then the log. */
 void dmas_faults_free (DmasFaults *faults);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasFaults, dmas_faults_free)
@@ -65,6 +69,12 @@ int dmas_faults_partition (DmasHostCtx *ctx, const guint8 *reach, guint32 n, Dma
 int dmas_faults_heal (DmasHostCtx *ctx, guint64 id);
 /* Degradation: agents/degrade.c. */
 int dmas_faults_degrade (DmasHostCtx *ctx, DmasAgentId agent, gdouble factor);
+/* The degradation factor in force for `agent` (1 = full speed; 1 too for ids that are no
+ * agent).  agent.c gives it to the queue it rebuilds at a restart. */
+gdouble dmas_faults_slowdown (const DmasFaults *faults, DmasAgentId agent);
+/* For degrade.c: the per-agent factors (n_agents of them, 1.0 until changed), writable.
+ * Returns: (transfer none). */
+gdouble *dmas_faults_slowdowns (DmasFaults *faults);
 /* Byzantine behaviours and accusations: agents/byzantine.c. */
 int dmas_faults_byzantine (DmasHostCtx *ctx, DmasAgentId agent, const DmasByzantine *behaviour);
 int dmas_host_accuse (DmasHostCtx *ctx, DmasAgentId agent);

@@ -6,6 +6,7 @@
 
 #include <dmas/plugin.h>
 
+#include "agents/byzantine-hooks.h"
 #include "agents/faults.h"
 #include "agents/host_api.h"
 #include "agents/sim-private.h"
@@ -162,8 +163,7 @@ api_send (DmasCtx *ctx, DmasAgentId to, uint32_t type, const void *body, size_t 
   /* The network has endpoints after the agents (clients, controllers): not for plugins. */
   if (to >= h->sim->n_agents)
     return DMAS_ENOENT;
-  return dmas_network_send (h->sim->network, h->agent->id, to, (guint32) h->kind, type, body,
-                            len);
+  return dmas_byz_send (h, to, type, body, len);
 }
 
 static int
@@ -179,8 +179,7 @@ api_multicast (DmasCtx *ctx, const DmasAgentId *to, uint32_t n, uint32_t type, c
     if (to[i] >= h->sim->n_agents)
       return DMAS_ENOENT;
   for (uint32_t i = 0; i < n && status == DMAS_OK; i++)
-    status = dmas_network_send (h->sim->network, h->agent->id, to[i], (guint32) h->kind, type,
-                                body, len);
+    status = dmas_byz_send (h, to[i], type, body, len);
   return status;
 }
 
@@ -191,8 +190,7 @@ api_broadcast (DmasCtx *ctx, uint32_t type, const void *body, size_t len)
   int status = check_sender (h);
   for (DmasAgentId to = 0; to < h->sim->n_agents && status == DMAS_OK; to++)
     if (to != h->agent->id)
-      status = dmas_network_send (h->sim->network, h->agent->id, to, (guint32) h->kind, type,
-                                  body, len);
+      status = dmas_byz_send (h, to, type, body, len);
   return status;
 }
 
@@ -204,6 +202,8 @@ api_decide (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
   DmasHostCtx *h = host (ctx);
   if (h->kind != DMAS_KIND_CONSENSUS || slot == NULL || bid == NULL)
     return h->kind != DMAS_KIND_CONSENSUS ? DMAS_ESTATE : DMAS_EINVAL;
+  if (dmas_byz_is_twin (h))
+    return dmas_byz_twin_decide (h, slot, bid);
   return dmas_agent_decide (h->agent, slot, bid);
 }
 
@@ -452,7 +452,7 @@ api_persist (DmasCtx *ctx, const char *key, const void *data, size_t len)
   DmasAgent *agent = acting_agent (h);
   if (agent == NULL)
     return DMAS_ESTATE;
-  int status = dmas_storage_put (dmas_agent_storage (agent, h->kind), key, data, len);
+  int status = dmas_storage_put (dmas_byz_storage (h), key, data, len);
   if (status == DMAS_OK)
     {
       h->sim->metrics->storage_writes++;
@@ -467,9 +467,7 @@ api_restore (DmasCtx *ctx, const char *key, size_t *len_out)
   DmasHostCtx *h = host (ctx);
   DmasAgent *agent = acting_agent (h);
   gsize len = 0;
-  const void *data = agent != NULL ? dmas_storage_get (dmas_agent_storage (agent, h->kind),
-                                                       key, &len)
-                                   : NULL;
+  const void *data = agent != NULL ? dmas_storage_get (dmas_byz_storage (h), key, &len) : NULL;
   if (len_out != NULL)
     *len_out = len;
   return data;

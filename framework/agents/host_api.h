@@ -31,6 +31,9 @@ typedef struct DmasHostCtx {
   GQueue timers;           /* pending timers, in creation order */
   GHashTable *timer_index; /* DmasTimerId → its GList link in `timers`; lookups only */
   DmasTimerId next_timer;
+  /* Appended (faults): TRUE for twin B of an equivocating agent (agents/byzantine-twins.c):
+   * same identity and signing key as the agent, its own state, half of the network. */
+  gboolean twin;
 } DmasHostCtx;
 
 /* Returns: (transfer none) the host function table every context points to. */

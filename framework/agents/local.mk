@@ -8,6 +8,8 @@ libdmas_la_SOURCES += \
 	framework/agents/availability.c \
 	framework/agents/degrade.c \
 	framework/agents/byzantine.c \
+	framework/agents/byzantine-hooks.h \
+	framework/agents/byzantine-twins.c \
 	framework/agents/faults.h \
 	framework/agents/host_api.c \
 	framework/agents/host_api.h \

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "agents/byzantine-hooks.h"
 #include "agents/sim-private.h"
 #include "metrics/summary.h"
 #include "world/events.h"
@@ -357,6 +358,15 @@ dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint, gchar **diagn
   sim->metrics->run_end = dmas_engine_now (sim->engine);
   for (guint c = 0; c < DMAS_NET_N_CHANNELS; c++)
     sim->metrics->traffic[c] = *dmas_network_counters (sim->network, c);
+  {
+    const DmasNetFaultCounters *nf = dmas_network_fault_counters (sim->network);
+    sim->metrics->msgs_dropped_partition = nf->dropped_partition;
+    sim->metrics->msgs_dropped_loss = nf->dropped_loss;
+    sim->metrics->msgs_duplicated = nf->duplicated;
+    sim->metrics->msgs_reordered = nf->reordered;
+    sim->metrics->msgs_corrupted = nf->corrupted;
+    sim->metrics->msgs_corrupt_delivered = nf->corrupt_delivered;
+  }
   return status;
 }
 
@@ -451,9 +461,10 @@ idle_check (DmasEngine *engine, gpointer user_data)
       if (record->state != DMAS_JOB_SUBMITTED && record->state != DMAS_JOB_QUEUED
           && record->state != DMAS_JOB_RUNNING)
         continue;
-      /* Lost to a crash with no recovery under way (or none possible): the run's outcome
-       * (jobs_lost), not a deadlock. */
-      if (dmas_recovery_stranded (sim->recovery, record->id))
+      /* Lost to a crash with no recovery under way (or none possible), or left undecided by
+       * a protocol that Byzantine agents defeated (nothing recovers those): the run's
+       * outcome (jobs_lost), not a deadlock of the host. */
+      if (dmas_recovery_stranded (sim->recovery, record->id) || dmas_byz_seen (sim))
         continue;
       if (sim->central != NULL && dmas_central_job_stranded (sim->central, record->id))
         continue;
@@ -490,18 +501,22 @@ progress_token (const DmasSim *sim)
 }
 
 /* A livelock ends the run instead of spinning forever: a protocol that keeps exchanging
- * messages (round changes, retransmissions) without deciding anything while enough agents are
- * up to decide is a liveness failure, and a result worth reporting as such.  Only undecided
- * jobs count as waiting: a queued job may rightly wait for hours behind long running ones, and
- * while the service is down (no quorum, no controller) the wait is an outage, measured by
- * availability. */
+ * messages (round changes, retransmissions) without deciding anything is a liveness failure,
+ * or the service is down for good; either way a result worth reporting as such.  Only
+ * undecided jobs count as waiting: a queued job may rightly wait for hours behind long running
+ * ones, and while the service is down (no quorum, no controller) and a fault may still end the
+ * outage, the wait is an outage, measured by availability. */
 static gchar *
 stall_check (DmasEngine *engine, gpointer user_data)
 {
   DmasSim *sim = user_data;
   (void) engine;
   guint64 token = progress_token (sim);
-  if (token != sim->stall_token || dmas_metrics_service_is_down (sim->metrics))
+  /* An outage excuses the wait only while a fault may still end it (a restart or a heal is
+   * scheduled): agents down for good, a partition that never heals or Byzantine agents that
+   * stay Byzantine would otherwise keep a protocol's timers spinning for ever. */
+  if (token != sim->stall_token
+      || (dmas_metrics_service_is_down (sim->metrics) && dmas_faults_pending (sim->faults)))
     {
       sim->stall_token = token;
       return NULL;
@@ -526,9 +541,12 @@ stall_check (DmasEngine *engine, gpointer user_data)
     g_string_append_printf (out, "\n  ... and %u more", waiting - 10);
   g_autofree gchar *period = dmas_format_duration (sim->config->stall_timeout);
   return g_strdup_printf ("no job was decided, started or finished for %s of virtual time "
-                          "(stall_timeout) while the scheduling service (%s) was available and "
+                          "(stall_timeout) while the scheduling service (%s) %s and "
                           "%u job(s) waited for a decision:%s", period,
                           sim->central != NULL ? "the centralized controller"
                                                : dmas_host_ctx_name (sim->agents[0]->consensus),
+                          dmas_metrics_service_is_down (sim->metrics)
+                              ? "was down with no fault left to end the outage"
+                              : "was available",
                           waiting, out->str);
 }

@@ -182,6 +182,16 @@ static DmasNode *
 build_list (Resolver *r, const DmasSchemaKey *key, const DmasNode *user, const gchar *display,
             GError **error)
 {
+  /* `faults:` as a preset stays a map (validated) with its pattern filled in; the plugin
+   * registry expands it into entries (dmas_faults_fill_config). */
+  if (user->kind == DMAS_NODE_MAP)
+    {
+      DmasNode *preset = dmas_node_copy (user);
+      if (dmas_node_get (preset, "pattern") == NULL)
+        dmas_node_set (preset, "pattern",
+                       dmas_node_new_scalar ("random", DEFAULT_FILE, NULL, 0, 0));
+      return preset;
+    }
   g_autoptr (DmasNode) list = dmas_node_new_seq (user->file, user->base_dir, user->line,
                                                  user->column);
   g_autofree gchar *item_path = g_strconcat (key->path, "[]", NULL);

@@ -192,7 +192,8 @@ static const DmasSchemaKey schema[] = {
   /* Entries keep their parameters unchecked until the plugins are loaded; see
    * dmas_faults_fill_config. */
   { "faults", DMAS_SCHEMA_SEQ_OF_MAPS, DMAS_SCHEMA_OPEN_ITEMS, 0, 0, NULL, NULL, "[]",
-    "fault injection: a list of entries '{type: COMPONENT, PARAMETER: VALUE, ...}'" },
+    "fault injection: a list of entries '{type: COMPONENT, PARAMETER: VALUE, ...}', or a "
+    "preset '{intensity: light|medium|heavy|chaos|none, types: [...], pattern: random}'" },
   { "faults[].type", DMAS_SCHEMA_STRING, DMAS_SCHEMA_COMPUTED, 0, 0, NULL, NULL, NULL,
     "the fault component, 'name' or 'fault/name' (see 'dmas plugins'); required, no default" },
   /* Campaign keys: read by framework/campaign, never by a single run's loader. */

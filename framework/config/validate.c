@@ -13,6 +13,83 @@
 /* `faults:` is the only list with open items (DMAS_SCHEMA_OPEN_ITEMS). */
 #define OPEN_ITEM_EXAMPLE "{type: crash, at: 30s}"
 
+/* `faults:` as a preset ({intensity: medium}): dmas_faults_fill_config expands it into
+ * entries once the plugins are known; here only its own keys are checked. */
+static const gchar *const preset_intensities[] = { "none", "light", "medium", "heavy", "chaos",
+                                                   NULL };
+static const gchar *const preset_types[] = { "crash", "partition", "link", "byzantine",
+                                             "degrade", NULL };
+
+static gchar *join_values (const gchar *const *values);
+
+static gboolean
+check_preset_word (const DmasNode *value, const gchar *const *allowed, const gchar *display,
+                   GError **error)
+{
+  if (value->kind == DMAS_NODE_SCALAR && g_strv_contains (allowed, value->scalar))
+    return TRUE;
+  g_autofree gchar *list = join_values (allowed);
+  dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_VALUE, "%s: '%s' is not one of %s",
+                       display, value->kind == DMAS_NODE_SCALAR ? value->scalar : "(a list)",
+                       list);
+  return FALSE;
+}
+
+static gboolean
+check_fault_preset (const DmasNode *map, const gchar *display, GError **error)
+{
+  static const gchar *const keys[] = { "intensity", "types", "pattern", NULL };
+  static const gchar *const patterns[] = { "random", NULL };
+
+  for (guint i = 0; i < map->keys->len; i++)
+    {
+      const gchar *name = g_ptr_array_index (map->keys, i);
+      const DmasNode *value = g_ptr_array_index (map->values, i);
+      g_autofree gchar *key_display = g_strconcat (display, ".", name, NULL);
+
+      if (!g_strv_contains (keys, name))
+        {
+          dmas_node_set_error (error, g_ptr_array_index (map->key_nodes, i),
+                               DMAS_CONFIG_ERROR_UNKNOWN_KEY,
+                               "%s: unknown key; a preset takes intensity (none, light, "
+                               "medium, heavy, chaos), types and pattern, e.g. "
+                               "'{intensity: medium, types: [crash, partition]}'", key_display);
+          return FALSE;
+        }
+      if (strcmp (name, "intensity") == 0
+          && !check_preset_word (value, preset_intensities, key_display, error))
+        return FALSE;
+      if (strcmp (name, "pattern") == 0
+          && !check_preset_word (value, patterns, key_display, error))
+        return FALSE;
+      if (strcmp (name, "types") == 0)
+        {
+          if (value->kind != DMAS_NODE_SEQ || value->values->len == 0)
+            {
+              dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_TYPE,
+                                   "%s: give a list of fault types, e.g. [crash, partition]",
+                                   key_display);
+              return FALSE;
+            }
+          for (guint t = 0; t < value->values->len; t++)
+            {
+              g_autofree gchar *item_display = g_strdup_printf ("%s[%u]", key_display, t);
+              if (!check_preset_word (g_ptr_array_index (value->values, t), preset_types,
+                                      item_display, error))
+                return FALSE;
+            }
+        }
+    }
+  if (dmas_node_get (map, "intensity") == NULL)
+    {
+      dmas_node_set_error (error, map, DMAS_CONFIG_ERROR_VALUE,
+                           "%s: a preset needs 'intensity' (none, light, medium, heavy or "
+                           "chaos), e.g. '{intensity: medium}'", display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gchar *
 join_values (const gchar *const *values)
 {
@@ -465,14 +542,7 @@ dmas_schema_check_value (const DmasSchemaKey *key, const DmasNode *value, const 
       return check_params_names (value, display, error) ? dmas_node_copy (value) : NULL;
     case DMAS_SCHEMA_SEQ_OF_MAPS:
       if (value->kind == DMAS_NODE_MAP && (key->flags & DMAS_SCHEMA_OPEN_ITEMS))
-        {
-          /* The later issue's presets ('faults: {intensity: medium}') take this form. */
-          dmas_node_set_error (error, value, DMAS_CONFIG_ERROR_UNSUPPORTED,
-                               "%s: the map form (presets such as '{intensity: medium}') is "
-                               "not supported yet; write a list of entries, e.g. "
-                               "'[" OPEN_ITEM_EXAMPLE "]'", display);
-          return NULL;
-        }
+        return check_fault_preset (value, display, error) ? dmas_node_copy (value) : NULL;
       if (value->kind != DMAS_NODE_SEQ)
         break;
       return dmas_node_copy (value);
@@ -613,7 +683,8 @@ validate_entry (const DmasSchemaKey *key, const DmasNode *key_node, const DmasNo
     return FALSE;
   if (key->type == DMAS_SCHEMA_MAP)
     return validate_map (value, key->path, display, error);
-  if (key->type == DMAS_SCHEMA_SEQ_OF_MAPS)
+  /* A preset (the map form of an OPEN_ITEMS list) has no items: checked above. */
+  if (key->type == DMAS_SCHEMA_SEQ_OF_MAPS && value->kind == DMAS_NODE_SEQ)
     {
       g_autofree gchar *item_path = g_strconcat (key->path, "[]", NULL);
 

@@ -2,5 +2,7 @@
 # framework/net: see Makefile.am.
 libdmas_la_SOURCES += \
 	framework/net/links.c \
+	framework/net/netfaults.c \
 	framework/net/network.c \
-	framework/net/network.h
+	framework/net/network.h \
+	framework/net/network-private.h

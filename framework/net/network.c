@@ -7,40 +7,8 @@
 
 #include <dmas/wire.h>
 
-#include "net/network.h"
+#include "net/network-private.h"
 #include "world/events.h"
-
-/* State of one directed link.  32 bytes; rows are allocated on a source's first send, so a
- * run pays only for the agents that talk. */
-typedef struct {
-  DmasTime last_arrival; /* latest arrival scheduled: the FIFO bound */
-  DmasTime tx_free;      /* when the transmitter finishes the message it is sending */
-  guint64 stream_seed;   /* seed of "net/<src>-<dst>", computed at the first jitter draw */
-  guint32 draws;         /* jitter values drawn so far (position in the stream) */
-  guint32 params;        /* index into DmasNetwork.params; 0 = the defaults */
-} Link;
-
-typedef struct {
-  DmasAgentId src, dst;
-  guint32 params;
-} Override;
-
-struct DmasNetwork {
-  DmasEngine *engine;
-  guint n_agents;
-  DmasNetDeliverFn deliver;
-  gpointer user_data;
-  GArray *params;        /* DmasLinkParams; [0] = every link without an override */
-  GArray *overrides;     /* Override: every one set, copied into a row when it is allocated */
-  Link **rows;           /* [src] -> n_agents links, or NULL before src first sends */
-  DmasNetCounters counters[DMAS_NET_N_CHANNELS];
-};
-
-typedef struct {
-  DmasNetwork *network;
-  DmasEnvelope env;
-  guint8 body[]; /* env.len bytes */
-} Message;
 
 /* FNV-1a's multiply over 64-bit little-endian words rather than bytes (it runs twice per
  * message, so bytes were a tenth of a whole run), with an xor-shift after each multiply so
@@ -93,6 +61,7 @@ dmas_network_free (DmasNetwork *network)
   for (guint i = 0; i < network->n_agents; i++)
     g_free (network->rows[i]);
   g_free (network->rows);
+  dmas_net_faults_free (network->faults);
   g_array_unref (network->overrides);
   g_array_unref (network->params);
   g_free (network);
@@ -217,18 +186,20 @@ draw_jitter (DmasNetwork *network, Link *link, DmasAgentId src, DmasAgentId dst,
 static void
 on_deliver (DmasEngine *engine, gpointer data)
 {
-  Message *msg = data;
+  DmasNetMessage *msg = data;
   DmasNetwork *network = msg->network;
   (void) engine;
 
   DmasNetCounters *counters = &network->counters[msg->env.channel];
-  /* Nothing corrupts bodies yet; the check stays so that corruption faults are caught by the
-   * same path a real receiver would use. */
+  /* The receiver's own check, as a real one would make: it is what catches a body a link
+   * fault damaged (netfaults.c), unless the fault recomputed the checksum on purpose. */
   if (dmas_net_checksum (msg->body, msg->env.len) != msg->env.checksum)
     {
       counters->dropped_corrupt++;
       return;
     }
+  if (msg->flags & DMAS_NET_MSG_CORRUPTED)
+    network->fault_counters.corrupt_delivered++;
   counters->delivered++;
   network->deliver (network->user_data, &msg->env, msg->body);
 }
@@ -242,7 +213,7 @@ dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint
   if (channel >= DMAS_NET_N_CHANNELS || len >= G_MAXUINT32 || (len > 0 && body == NULL))
     return DMAS_EINVAL;
 
-  Message *msg = g_malloc (sizeof (Message) + len);
+  DmasNetMessage *msg = g_malloc (sizeof (DmasNetMessage) + len);
   msg->network = network;
   msg->env = (DmasEnvelope){
     .src = src,
@@ -252,25 +223,57 @@ dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint
     .len = (guint32) len,
     .checksum = dmas_net_checksum (body, len),
   };
+  msg->flags = 0;
   if (len > 0)
     memcpy (msg->body, body, len);
-
-  Link *link = link_get (network, src, dst);
-  const DmasLinkParams *p = &g_array_index (network->params, DmasLinkParams, link->params);
-  DmasTime now = dmas_engine_now (network->engine);
-  DmasTime start = MAX (now, link->tx_free);
-  link->tx_free = time_add (start, transmission_ns (len + DMAS_NET_ENVELOPE_BYTES,
-                                                    p->bandwidth));
-  DmasTime at = time_add (link->tx_free, p->latency);
-  if (p->jitter > 0)
-    at = time_add (at, draw_jitter (network, link, src, dst, p->jitter));
-  /* FIFO per link: jitter or a lowered latency must not let a message overtake. */
-  at = MAX (at, link->last_arrival);
-  link->last_arrival = at;
 
   DmasNetCounters *counters = &network->counters[channel];
   counters->messages++;
   counters->bytes += len + DMAS_NET_ENVELOPE_BYTES;
+
+  Link *link = link_get (network, src, dst);
+  const DmasLinkParams *p = &g_array_index (network->params, DmasLinkParams, link->params);
+  DmasNetVerdict verdict = { 0 };
+  if (G_UNLIKELY (network->faults != NULL) && src != dst)
+    dmas_net_faults_apply (network, msg, p->latency, &verdict);
+
+  /* A dropped message still occupied the sender's transmitter: it left, then was lost. */
+  DmasTime now = dmas_engine_now (network->engine);
+  DmasTime start = MAX (now, link->tx_free);
+  link->tx_free = time_add (start, transmission_ns (len + DMAS_NET_ENVELOPE_BYTES,
+                                                    p->bandwidth));
+  if (verdict.drop)
+    {
+      g_free (msg);
+      return DMAS_OK;
+    }
+  DmasTime at = time_add (time_add (link->tx_free, p->latency), verdict.slow);
+  if (p->jitter > 0)
+    at = time_add (at, draw_jitter (network, link, src, dst, p->jitter));
+  if (verdict.reorder)
+    {
+      /* Exempt from the clamp: due before an earlier message, it overtakes it. */
+      if (at < link->last_arrival)
+        network->fault_counters.reordered++;
+    }
+  else
+    {
+      at = time_add (at, verdict.extra);
+      /* FIFO per link: jitter or a lowered latency must not let a message overtake. */
+      at = MAX (at, link->last_arrival);
+    }
+  link->last_arrival = MAX (link->last_arrival, at);
+
+  if (verdict.duplicate)
+    {
+      /* Scheduled first's twin: same instant, after it (engine FIFO for equal keys). */
+      DmasNetMessage *copy = g_memdup2 (msg, sizeof (DmasNetMessage) + len);
+      dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst,
+                            on_deliver, msg, g_free);
+      dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst,
+                            on_deliver, copy, g_free);
+      return DMAS_OK;
+    }
   dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst, on_deliver,
                         msg, g_free);
   return DMAS_OK;

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include <dmas/host.h>
 #include <dmas/types.h>
 #include "config/config.h"
 #include "engine/engine.h"
@@ -42,6 +43,17 @@ typedef struct {
  * borrowed for the call. */
 typedef void (*DmasNetDeliverFn) (gpointer user_data, const DmasEnvelope *env,
                                   const guint8 *body);
+
+/* What the fault layer did, over all channels (metrics.h has the definitions). */
+typedef struct {
+  guint64 dropped_partition; /* sent while an active partition forbade src -> dst */
+  guint64 dropped_loss;      /* lost to a link fault's loss */
+  guint64 duplicated;        /* second copies delivered by a link fault */
+  guint64 reordered;         /* exempted from FIFO by a link fault and due before an earlier
+                              * message of the link: it overtakes at least one */
+  guint64 corrupted;         /* bodies damaged by a link fault (detected or not) */
+  guint64 corrupt_delivered; /* damaged bodies that passed the receiver's checksum */
+} DmasNetFaultCounters;
 
 typedef struct DmasNetwork DmasNetwork;
 
@@ -103,6 +115,38 @@ int dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, g
 const DmasNetCounters *dmas_network_counters (const DmasNetwork *network, guint32 channel);
 
 guint dmas_network_n_agents (const DmasNetwork *network);
+
+/* ---- faults (netfaults.c) ----
+ *
+ * Every fault is checked once per message, at its send time, against the faults active then:
+ * a message already in flight when a fault starts or ends keeps the fate it was given.
+ * Messages an endpoint sends to itself never cross a link and are exempt from every fault. */
+
+/* Adds a link fault (copied: from/to are endpoints, DMAS_AGENT_NONE for any; probabilities in
+ * [0, 1], which the caller has checked).  Returns: its id, never 0. */
+guint64 dmas_network_link_fault_add (DmasNetwork *network, const DmasLinkFault *fault);
+/* Returns: (transfer none) (nullable) the active link fault `id`, valid until it is removed. */
+const DmasLinkFault *dmas_network_link_fault (const DmasNetwork *network, guint64 id);
+/* Returns: FALSE when no active link fault has that id. */
+gboolean dmas_network_link_fault_remove (DmasNetwork *network, guint64 id);
+/* Adds a partition: `reach` (copied) is an E x E matrix over every endpoint (E =
+ * dmas_network_n_agents()), reach[s * E + d] non-zero when s's messages may reach d (the
+ * diagonal is ignored).  Returns: its id, never 0. */
+guint64 dmas_network_partition_add (DmasNetwork *network, const guint8 *reach);
+/* Returns: (transfer none) (nullable) the E x E matrix of active partition `id`, valid until
+ * it is removed. */
+const guint8 *dmas_network_partition_reach (const DmasNetwork *network, guint64 id);
+/* Returns: FALSE when no active partition has that id. */
+gboolean dmas_network_partition_remove (DmasNetwork *network, guint64 id);
+/* TRUE when every active partition lets src's messages reach dst (always for src == dst). */
+gboolean dmas_network_reaches (const DmasNetwork *network, DmasAgentId src, DmasAgentId dst);
+/* TRUE while some partition is active. */
+gboolean dmas_network_partitioned (const DmasNetwork *network);
+/* Degradation: every message from or to `endpoint` takes (factor - 1) x its link's latency
+ * longer (both ends degraded: both terms add).  factor >= 1; 1 restores the endpoint. */
+void dmas_network_set_slowdown (DmasNetwork *network, DmasAgentId endpoint, gdouble factor);
+/* Returns: (transfer none) the fault counters (valid until the network is freed). */
+const DmasNetFaultCounters *dmas_network_fault_counters (const DmasNetwork *network);
 
 /* A 32-bit checksum of `len` bytes (FNV-1a's multiply over 64-bit words): cheap, and enough to
  * catch the simulated corruption faults; the same on every host. */

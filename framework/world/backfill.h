@@ -53,6 +53,8 @@ typedef struct {
   DmasTime est_end;   /* once running: start + estimate (saturating) */
   DmasTime reserved;  /* conservative, while waiting: start of its reservation */
   gboolean killed;    /* will be stopped at its walltime */
+  DmasTime full_end;  /* once running: when its work would be done, walltime aside (a
+                       * degradation stretches what is left of it: localq.c) */
   DmasEventId event;  /* its end, once running */
   GList link;         /* in waiting; data = this */
 } DmasQueuedJob;
@@ -64,6 +66,7 @@ struct DmasLocalQueue {
   guint nodes;
   guint free_nodes;
   gdouble speed;
+  gdouble slowdown;   /* degradation factor (>= 1; 1 = full speed): agents/degrade.c */
   guint64 used_cores;
   guint64 next_seq;
   DmasLocalQueueHooks hooks;

@@ -41,6 +41,7 @@ dmas_localq_new (DmasEngine *engine, DmasAgentId agent, DmasLocalPolicy policy, 
   queue->nodes = nodes;
   queue->free_nodes = nodes;
   queue->speed = speed;
+  queue->slowdown = 1.0;
   queue->hooks = *hooks;
   queue->user_data = user_data;
   g_queue_init (&queue->waiting);
@@ -75,6 +76,8 @@ dmas_localq_free (DmasLocalQueue *queue)
 static DmasTime
 execution_time (const DmasLocalQueue *queue, const DmasJob *job)
 {
+  if (queue->slowdown != 1.0)
+    return (DmasTime) ((gdouble) job->runtime / queue->speed * queue->slowdown + 0.5);
   if (queue->speed == 1.0)
     return job->runtime;
   return (DmasTime) ((gdouble) job->runtime / queue->speed + 0.5);
@@ -137,6 +140,7 @@ dmas_localq_start (DmasLocalQueue *queue, DmasQueuedJob *qj)
   g_queue_unlink (&queue->waiting, &qj->link);
 
   DmasTime run_for = execution_time (queue, job);
+  qj->full_end = dmas_time_add_sat (now, run_for);
   /* A batch system stops a job at its requested walltime (a walltime of 0 means none). */
   qj->killed = FALSE;
   if (job->walltime > 0 && run_for > job->walltime)
@@ -152,6 +156,46 @@ dmas_localq_start (DmasLocalQueue *queue, DmasQueuedJob *qj)
   qj->event = dmas_engine_schedule (queue->engine, now + run_for, DMAS_EV_TIMER,
                                     DMAS_WEV_JOB_END, queue->agent, on_job_end, qj, NULL);
   queue->hooks.started (queue->user_data, job, now);
+}
+
+void
+dmas_localq_set_slowdown (DmasLocalQueue *queue, gdouble factor)
+{
+  g_return_if_fail (factor >= 1.0);
+  const DmasTime now = dmas_engine_now (queue->engine);
+  const gdouble stretch = factor / queue->slowdown;
+
+  queue->slowdown = factor;
+  if (stretch == 1.0)
+    return;
+  /* Each running job keeps the work it has done: only what is left runs at the new pace.
+   * Moving the end event does not move the job in `running`, which is sorted by estimated
+   * (walltime) ends, and the estimates a backfilling policy planned with stay what the user
+   * asked for: a slow agent's jobs then simply run longer, or hit their walltime. */
+  for (guint i = 0; i < queue->running->len; i++)
+    {
+      DmasQueuedJob *qj = g_ptr_array_index (queue->running, i);
+      const DmasTime left = qj->full_end > now ? qj->full_end - now : 0;
+      const gdouble stretched = (gdouble) left * stretch + 0.5;
+      const DmasTime walltime = qj->job->walltime;
+      DmasTime end;
+
+      qj->full_end = stretched < (gdouble) (DMAS_TIME_NONE - 1 - now)
+                       ? now + (DmasTime) stretched : DMAS_TIME_NONE - 1;
+      end = qj->full_end;
+      qj->killed = walltime > 0 && end - qj->start > walltime;
+      if (qj->killed)
+        end = qj->start + walltime;
+      dmas_engine_cancel (queue->engine, qj->event);
+      qj->event = dmas_engine_schedule (queue->engine, end, DMAS_EV_TIMER, DMAS_WEV_JOB_END,
+                                        queue->agent, on_job_end, qj, NULL);
+    }
+}
+
+gdouble
+dmas_localq_slowdown (const DmasLocalQueue *queue)
+{
+  return queue->slowdown;
 }
 
 /* Strict FCFS: only the head may start, so a big job at the head holds back everything

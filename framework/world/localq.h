@@ -66,6 +66,13 @@ void dmas_localq_free (DmasLocalQueue *queue);
  * could never start and would block the queue forever). */
 gboolean dmas_localq_submit (DmasLocalQueue *queue, const DmasJob *job, GError **error);
 
+/* Degradation: from now on the queue's jobs progress 1/`factor` as fast (factor >= 1; 1 is
+ * full speed).  What is left of each running job stretches by factor / (the previous factor)
+ * (its end event moves; a job that now passes its walltime is stopped there, and one that
+ * no longer does runs to its end); jobs started later run runtime / speed x factor. */
+void dmas_localq_set_slowdown (DmasLocalQueue *queue, gdouble factor);
+gdouble dmas_localq_slowdown (const DmasLocalQueue *queue);
+
 DmasLocalPolicy dmas_localq_policy (const DmasLocalQueue *queue);
 guint dmas_localq_free_nodes (const DmasLocalQueue *queue);
 guint dmas_localq_total_nodes (const DmasLocalQueue *queue);

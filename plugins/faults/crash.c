@@ -6,6 +6,9 @@
 
 #include <dmas/dmas.h>
 
+#include "duration.h"
+#include "targets.h"
+
 /* One instance per `faults:` entry.  At arm time (virtual time 0) it picks its target agents
  * and lays out every crash of every target on the timeline:
  *
@@ -13,6 +16,19 @@
  *   pattern random: crash 0 at  X0,  crash k at  restart(k-1) + Xk,  Xk ~ Exp(mean mtbf)
  *                   where restart(k) = crash(k) + restart_after: up time is counted from the
  *                   agent's own restart, so mtbf is the mean time from (re)start to failure.
+ *                   The repair time R(k) is restart_after, or with `mttr` a draw
+ *                   Exp(mean mttr) made right after Xk.
+ *   pattern cascading: the same base process as random, plus cascades: when a crash of this
+ *                   entry takes effect on agent a (at time t), each neighbour b of a (ids
+ *                   a+1, a-1, a+2, a-2, ... a+k, a-k mod n, k = `neighbours`, each once, a
+ *                   itself excluded; targets or not) fails with its rate multiplied by
+ *                   cascade_factor during [t, t + cascade_window).  Since the base process is
+ *                   memoryless this is the base process plus an independent extra one of
+ *                   rate (cascade_factor - 1) / mtbf in the window: the entry draws
+ *                   Y ~ Exp(mean mtbf / (cascade_factor - 1)) for b and, when Y <
+ *                   cascade_window, crashes b at t + Y (repaired like any other crash).  A
+ *                   cascade crash that takes effect cascades in turn.  These draws happen at
+ *                   the crash, neighbours in the order above (Y, then the repair draw).
  *
  * Crash timers are all set at arm time, so the schedule a seed gives depends on nothing that
  * happens during the run.  A restart timer is set only when its crash took effect: a crash
@@ -23,28 +39,32 @@
 #define CRASH_NEVER UINT64_MAX  /* restart_after: never */
 #define CRASH_MAX_COUNT 100000  /* crashes per agent: a bound on the timers one entry sets */
 
+#define CRASH_MAX_NEIGHBOURS 1000
+
 typedef enum {
   PATTERN_FIXED,
-  PATTERN_RANDOM
+  PATTERN_RANDOM,
+  PATTERN_CASCADING
 } Pattern;
 
 typedef struct {
   Pattern pattern;
   DmasTime at, every, mtbf;
   DmasTime restart_after;  /* CRASH_NEVER: the agent stays down */
+  DmasTime mttr;           /* 0: repairs take restart_after; else Exp(mean mttr) */
   uint32_t count;
-
-  /* Targets: either given (`given`, sorted, no duplicates) or drawn at arm time. */
-  DmasAgentId *given;
-  uint32_t n_given;
-  uint32_t n_random;       /* "random:N": N agents drawn at arm time; 0 otherwise */
+  uint32_t neighbours;     /* cascading: k */
+  double cascade_factor;   /* cascading: > 1 */
+  DmasTime cascade_window;
+  DmasTargets targets;     /* resolved at arm time */
   uint32_t n_agents;
 } Crash;
 
-/* Timer data: which agent the timer is about. */
+/* Timer data: which agent the timer is about, and how long the repair of this crash takes. */
 typedef struct {
   Crash *crash;
   DmasAgentId agent;
+  DmasTime repair;         /* CRASH_NEVER: no restart */
 } Target;
 
 /* ---- parsing the string parameters ---- */
@@ -67,169 +87,6 @@ format_seconds (char *buf, size_t size, DmasTime t)
   snprintf (buf, size, "%llu.%0*llu s", whole, digits, frac);
 }
 
-static uint64_t
-gcd (uint64_t a, uint64_t b)
-{
-  while (b != 0)
-    {
-      uint64_t r = a % b;
-      a = b;
-      b = r;
-    }
-  return a;
-}
-
-/* A duration as YAML writes it ("90s", "1.5m"): digits, an optional fraction, a unit among
- * ns us ms s m h d, and a whole number of nanoseconds.  The host parses its own duration
- * parameters; restart_after needs this because it also takes the word "never". */
-static int
-parse_duration (const char *text, DmasTime *out)
-{
-  static const struct {
-    const char *name;
-    uint64_t factor;
-  } units[] = {
-    { "ns", 1 }, { "us", DMAS_US }, { "ms", DMAS_MS }, { "s", DMAS_S }, { "m", 60 * DMAS_S },
-    { "h", 3600 * DMAS_S }, { "d", 86400 * DMAS_S },
-  };
-  const char *s = text;
-  uint64_t whole = 0, frac = 0, scale = 1;
-
-  if (*s < '0' || *s > '9')
-    return 0;
-  for (; *s >= '0' && *s <= '9'; s++)
-    {
-      if (whole > (UINT64_MAX - 9) / 10)
-        return 0;
-      whole = whole * 10 + (uint64_t) (*s - '0');
-    }
-  if (*s == '.' && s[1] >= '0' && s[1] <= '9')
-    for (s++; *s >= '0' && *s <= '9'; s++)
-      {
-        /* Past nine digits only zeros can still give whole nanoseconds of any unit here. */
-        if (scale == 1000000000)
-          {
-            if (*s != '0')
-              return 0;
-            continue;
-          }
-        frac = frac * 10 + (uint64_t) (*s - '0');
-        scale *= 10;
-      }
-  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (strcmp (s, units[i].name) == 0)
-      {
-        /* frac / scale of the unit, exactly: reduce first so nothing overflows. */
-        uint64_t f = units[i].factor, q = gcd (f, scale), part;
-        if (frac % (scale / q) != 0 || whole > (UINT64_MAX - 1) / f)
-          return 0;
-        part = frac / (scale / q) * (f / q);
-        if (whole * f > UINT64_MAX - 1 - part)
-          return 0;
-        *out = whole * f + part;
-        return 1;
-      }
-  return 0;
-}
-
-/* Reads a decimal agent id or count at *p, advancing it.  Returns 0 when there is none or it
- * does not fit in 32 bits. */
-static int
-parse_u32 (const char **p, uint32_t *out)
-{
-  const char *s = *p;
-  uint64_t v = 0;
-
-  if (*s < '0' || *s > '9')
-    return 0;
-  for (; *s >= '0' && *s <= '9'; s++)
-    if ((v = v * 10 + (uint64_t) (*s - '0')) > UINT32_MAX)
-      return 0;
-  *p = s;
-  *out = (uint32_t) v;
-  return 1;
-}
-
-static int
-compare_ids (const void *a, const void *b)
-{
-  DmasAgentId x = *(const DmasAgentId *) a, y = *(const DmasAgentId *) b;
-  return x < y ? -1 : x > y;
-}
-
-/* `agents`: "all", "random:N", or a list of agent ids "0,3" ("1" is agent 1) in which
- * "controller" and "backup" name the centralized controller's replicas (the host refuses them
- * with DMAS_ENOENT in a run that has none, and the crash is then skipped). */
-static int
-parse_agents (Crash *c, const char *text, DmasError *err)
-{
-  static const char usage[] = "write agent ids (\"1\", \"0,3\"), \"controller\", \"backup\", "
-                              "\"all\" or \"random:N\"";
-  const char *s = text;
-
-  if (strcmp (text, "all") == 0)
-    {
-      c->n_given = c->n_agents;
-      c->given = calloc (c->n_agents, sizeof *c->given);
-      if (c->given == NULL)
-        return dmas_error_set (err, DMAS_ENOMEM, "out of memory");
-      for (uint32_t i = 0; i < c->n_agents; i++)
-        c->given[i] = i;
-      return DMAS_OK;
-    }
-  if (strncmp (text, "random:", 7) == 0)
-    {
-      s += 7;
-      if (!parse_u32 (&s, &c->n_random) || *s != '\0' || c->n_random == 0)
-        return dmas_error_set (err, DMAS_EINVAL, "agents: '%s': after 'random:' give how many "
-                               "agents to draw, at least 1", text);
-      if (c->n_random > c->n_agents)
-        return dmas_error_set (err, DMAS_EINVAL, "agents: '%s' asks for %u agents but the "
-                               "platform has %u", text, c->n_random, c->n_agents);
-      return DMAS_OK;
-    }
-
-  c->given = calloc (strlen (text) / 2 + 1, sizeof *c->given);
-  if (c->given == NULL)
-    return dmas_error_set (err, DMAS_ENOMEM, "out of memory");
-  for (;;)
-    {
-      DmasAgentId id;
-      while (*s == ' ')
-        s++;
-      if (strncmp (s, "controller", 10) == 0 && (s[10] == ',' || s[10] == ' ' || s[10] == '\0'))
-        {
-          id = DMAS_AGENT_CONTROLLER;
-          s += 10;
-        }
-      else if (strncmp (s, "backup", 6) == 0 && (s[6] == ',' || s[6] == ' ' || s[6] == '\0'))
-        {
-          id = DMAS_AGENT_BACKUP;
-          s += 6;
-        }
-      else if (!parse_u32 (&s, &id))
-        return dmas_error_set (err, DMAS_EINVAL, "agents: '%s' is not a list of agents; %s",
-                               text, usage);
-      else if (id >= c->n_agents)
-        return dmas_error_set (err, DMAS_EINVAL, "agents: there is no agent %u (the platform "
-                               "has agents 0 to %u)", id, c->n_agents - 1);
-      c->given[c->n_given++] = id;
-      while (*s == ' ')
-        s++;
-      if (*s == '\0')
-        break;
-      if (*s++ != ',')
-        return dmas_error_set (err, DMAS_EINVAL, "agents: '%s' is not a list of agents; %s",
-                               text, usage);
-    }
-  qsort (c->given, c->n_given, sizeof *c->given, compare_ids);
-  for (uint32_t i = 1; i < c->n_given; i++)
-    if (c->given[i] == c->given[i - 1])
-      return dmas_error_set (err, DMAS_EINVAL, "agents: agent %u is listed twice in '%s'; "
-                             "use count for several crashes of one agent", c->given[i], text);
-  return DMAS_OK;
-}
-
 /* ---- create / destroy ---- */
 
 static void
@@ -238,7 +95,7 @@ crash_destroy (void *self)
   Crash *c = self;
   if (c == NULL)
     return;
-  free (c->given);
+  dmas_targets_clear (&c->targets);
   free (c);
 }
 
@@ -249,7 +106,7 @@ crash_configure (Crash *c, DmasCtx *ctx, DmasError *err)
 {
   const DmasHostApi *api = ctx->api;
   const char *agents, *pattern, *restart_after;
-  int64_t count;
+  int64_t count, neighbours;
   char a[48], b[48];
   int rc;
 
@@ -259,33 +116,51 @@ crash_configure (Crash *c, DmasCtx *ctx, DmasError *err)
       || api->param_duration (ctx, "every", &c->every) != DMAS_OK
       || api->param_duration (ctx, "mtbf", &c->mtbf) != DMAS_OK
       || api->param_string (ctx, "restart_after", &restart_after) != DMAS_OK
-      || api->param_int (ctx, "count", &count) != DMAS_OK)
+      || api->param_int (ctx, "count", &count) != DMAS_OK
+      || api->param_duration (ctx, "mttr", &c->mttr) != DMAS_OK
+      || api->param_int (ctx, "neighbours", &neighbours) != DMAS_OK
+      || api->param_double (ctx, "cascade_factor", &c->cascade_factor) != DMAS_OK
+      || api->param_duration (ctx, "cascade_window", &c->cascade_window) != DMAS_OK)
     return dmas_error_set (err, DMAS_EFAIL, "the host did not give the declared parameters");
 
   c->n_agents = dmas_n_agents (ctx);
-  if ((rc = parse_agents (c, agents, err)) != DMAS_OK)
+  if ((rc = dmas_targets_parse (&c->targets, "agents", agents, c->n_agents,
+                                DMAS_TARGETS_ALLOW_CONTROLLER, err)) != DMAS_OK)
     return rc;
 
   if (strcmp (pattern, "fixed") == 0)
     c->pattern = PATTERN_FIXED;
   else if (strcmp (pattern, "random") == 0)
     c->pattern = PATTERN_RANDOM;
+  else if (strcmp (pattern, "cascading") == 0)
+    c->pattern = PATTERN_CASCADING;
   else
     return dmas_error_set (err, DMAS_EINVAL, "pattern: '%s' is not a pattern; use 'fixed' "
-                           "(crash at 'at') or 'random' (failures every 'mtbf' on average)",
+                           "(crash at 'at'), 'random' (failures every 'mtbf' on average) or "
+                           "'cascading' (random, and a crash makes its neighbours fail more)",
                            pattern);
 
   if (strcmp (restart_after, "never") == 0)
     c->restart_after = CRASH_NEVER;
-  else if (!parse_duration (restart_after, &c->restart_after))
+  else if (!dmas_fault_parse_duration (restart_after, &c->restart_after))
     return dmas_error_set (err, DMAS_EINVAL, "restart_after: '%s' is neither a duration "
                            "(e.g. '60s') nor 'never'", restart_after);
+
+  if (c->mttr > 0)
+    {
+      if (c->pattern == PATTERN_FIXED)
+        return dmas_error_set (err, DMAS_EINVAL, "mttr: random repair times need pattern "
+                               "random or cascading; with pattern fixed use restart_after");
+      if (c->restart_after != CRASH_NEVER)
+        return dmas_error_set (err, DMAS_EINVAL, "mttr and restart_after both give the repair "
+                               "time; keep one (mttr: random repairs, restart_after: fixed)");
+    }
 
   if (count < 1 || count > CRASH_MAX_COUNT)
     return dmas_error_set (err, DMAS_EINVAL, "count: %lld is out of range; give 1 to %d "
                            "crashes per agent", (long long) count, CRASH_MAX_COUNT);
   c->count = (uint32_t) count;
-  if (c->count > 1 && c->restart_after == CRASH_NEVER)
+  if (c->count > 1 && c->restart_after == CRASH_NEVER && c->mttr == 0)
     return dmas_error_set (err, DMAS_EINVAL, "count: %u crashes per agent need a restart; "
                            "set restart_after (an agent that never restarts cannot crash "
                            "again)", c->count);
@@ -301,9 +176,24 @@ crash_configure (Crash *c, DmasCtx *ctx, DmasError *err)
         return dmas_error_set (err, DMAS_EINVAL, "at + (count - 1) x every is past the end "
                                "of virtual time");
     }
-  if (c->pattern == PATTERN_RANDOM && c->mtbf == 0)
+  if (c->pattern != PATTERN_FIXED && c->mtbf == 0)
     return dmas_error_set (err, DMAS_EINVAL, "mtbf: must be longer than 0s with pattern "
-                           "random");
+                           "%s", pattern);
+  if (c->pattern == PATTERN_CASCADING)
+    {
+      if (neighbours < 1 || neighbours > CRASH_MAX_NEIGHBOURS)
+        return dmas_error_set (err, DMAS_EINVAL, "neighbours: %lld is out of range; give 1 to "
+                               "%d (ids a+-1 .. a+-k around a crashed agent a)",
+                               (long long) neighbours, CRASH_MAX_NEIGHBOURS);
+      if (!(c->cascade_factor > 1.0) || !isfinite (c->cascade_factor))
+        return dmas_error_set (err, DMAS_EINVAL, "cascade_factor: %g must be more than 1 (the "
+                               "neighbours' failure rate is multiplied by it)",
+                               c->cascade_factor);
+      if (c->cascade_window == 0)
+        return dmas_error_set (err, DMAS_EINVAL, "cascade_window: must be longer than 0s with "
+                               "pattern cascading");
+    }
+  c->neighbours = (uint32_t) (neighbours < 1 ? 1 : neighbours);
   return DMAS_OK;
 }
 
@@ -337,6 +227,45 @@ on_restart (DmasCtx *ctx, void *data)
               rc);
 }
 
+static DmasTime draw_exponential (DmasCtx *ctx, DmasTime mean);
+static int schedule_crash (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasTime when,
+                           DmasTime repair, DmasError *err);
+
+/* The repair time of one crash: restart_after, or a draw Exp(mean mttr). */
+static DmasTime
+draw_repair (Crash *c, DmasCtx *ctx)
+{
+  return c->mttr > 0 ? draw_exponential (ctx, c->mttr) : c->restart_after;
+}
+
+/* Pattern cascading, after a crash of `a` took effect now: see the top of the file. */
+static void
+cascade (Crash *c, DmasCtx *ctx, DmasAgentId a)
+{
+  const DmasTime mean = (DmasTime) ((double) c->mtbf / (c->cascade_factor - 1.0));
+  const DmasTime now = dmas_now (ctx);
+  const uint32_t n = c->n_agents;
+
+  if (a >= n || n < 2)
+    return;
+  for (uint32_t d = 1; d <= c->neighbours && d <= n / 2; d++)
+    for (int side = 0; side < 2; side++)
+      {
+        DmasAgentId b = side == 0 ? (a + d) % n : (a + n - d) % n;
+        /* With an even n, a+n/2 and a-n/2 are the same agent: visited once. */
+        if (side == 1 && (a + d) % n == b)
+          continue;
+        DmasTime y = draw_exponential (ctx, mean > 0 ? mean : 1);
+        DmasTime repair = draw_repair (c, ctx);
+        DmasError err = { 0 };
+        if (y >= c->cascade_window)
+          continue;
+        if (schedule_crash (c, ctx, b, now + y, repair, &err) != DMAS_OK)
+          dmas_log (ctx, DMAS_LOG_ERROR, "cascade crash of agent %u not set: %s", b,
+                    err.message);
+      }
+}
+
 static void
 on_crash (DmasCtx *ctx, void *data)
 {
@@ -354,7 +283,9 @@ on_crash (DmasCtx *ctx, void *data)
       dmas_log (ctx, DMAS_LOG_WARNING, "crash of agent %u refused (status %d)", t->agent, rc);
       return;
     }
-  if (t->crash->restart_after == CRASH_NEVER)
+  if (t->crash->pattern == PATTERN_CASCADING)
+    cascade (t->crash, ctx, t->agent);
+  if (t->repair == CRASH_NEVER)
     return;
   Target *again = malloc (sizeof *again);
   if (again == NULL)
@@ -363,11 +294,12 @@ on_crash (DmasCtx *ctx, void *data)
       return;
     }
   *again = *t;
-  ctx->api->timer_add (ctx, t->crash->restart_after, on_restart, again, free);
+  ctx->api->timer_add (ctx, t->repair, on_restart, again, free);
 }
 
 static int
-schedule_crash (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasTime when, DmasError *err)
+schedule_crash (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasTime when, DmasTime repair,
+                DmasError *err)
 {
   Target *t = malloc (sizeof *t);
   DmasTime now = dmas_now (ctx);
@@ -376,6 +308,7 @@ schedule_crash (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasTime when, DmasEr
     return dmas_error_set (err, DMAS_ENOMEM, "out of memory");
   t->crash = c;
   t->agent = agent;
+  t->repair = repair;
   ctx->api->timer_add (ctx, when > now ? when - now : 0, on_crash, t, free);
   return DMAS_OK;
 }
@@ -392,7 +325,7 @@ draw_exponential (DmasCtx *ctx, DmasTime mean)
 static int
 schedule_agent (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasError *err)
 {
-  DmasTime t = 0;
+  DmasTime t = 0, repair = c->restart_after;
 
   for (uint32_t k = 0; k < c->count; k++)
     {
@@ -402,45 +335,23 @@ schedule_agent (Crash *c, DmasCtx *ctx, DmasAgentId agent, DmasError *err)
         {
           DmasTime up = draw_exponential (ctx, c->mtbf);
           DmasTime base = 0;
-          /* A failure beyond the end of virtual time never comes, nor do the ones after it. */
+          /* A failure beyond the end of virtual time never comes, nor do the ones after it
+           * (nor after a repair that never ends). */
           if (k > 0)
             {
-              if (t > CRASH_NEVER - 1 - c->restart_after)
+              if (repair == CRASH_NEVER || t > CRASH_NEVER - 1 - repair)
                 return DMAS_OK;
-              base = t + c->restart_after;
+              base = t + repair;
             }
           if (up == CRASH_NEVER || base > CRASH_NEVER - 1 - up)
             return DMAS_OK;
           t = base + up;
+          repair = draw_repair (c, ctx);
         }
-      int rc = schedule_crash (c, ctx, agent, t, err);
+      int rc = schedule_crash (c, ctx, agent, t, repair, err);
       if (rc != DMAS_OK)
         return rc;
     }
-  return DMAS_OK;
-}
-
-/* "random:N": a partial Fisher-Yates shuffle of all ids, the first N kept, sorted. */
-static int
-draw_targets (Crash *c, DmasCtx *ctx, DmasError *err)
-{
-  DmasAgentId *ids = calloc (c->n_agents, sizeof *ids);
-
-  if (ids == NULL)
-    return dmas_error_set (err, DMAS_ENOMEM, "out of memory");
-  for (uint32_t i = 0; i < c->n_agents; i++)
-    ids[i] = i;
-  for (uint32_t i = 0; i < c->n_random; i++)
-    {
-      uint32_t j = i + (uint32_t) (ctx->api->rng_u64 (ctx) % (c->n_agents - i));
-      DmasAgentId tmp = ids[i];
-      ids[i] = ids[j];
-      ids[j] = tmp;
-    }
-  qsort (ids, c->n_random, sizeof *ids, compare_ids);
-  free (c->given);
-  c->given = ids;
-  c->n_given = c->n_random;
   return DMAS_OK;
 }
 
@@ -450,18 +361,18 @@ crash_arm (void *self, DmasCtx *ctx, DmasError *err)
   Crash *c = self;
   int rc;
 
-  if (c->n_random > 0 && (rc = draw_targets (c, ctx, err)) != DMAS_OK)
+  if ((rc = dmas_targets_resolve (&c->targets, ctx, err)) != DMAS_OK)
     return rc;
-  for (uint32_t i = 0; i < c->n_given; i++)
+  for (uint32_t i = 0; i < c->targets.n; i++)
     {
       /* Checked now rather than at the crash, so a config that names a controller the run
        * does not have fails before anything runs. */
-      if (c->given[i] >= c->n_agents && ctx->api->agent_up (ctx, c->given[i]) < 0)
+      if (c->targets.ids[i] >= c->n_agents && ctx->api->agent_up (ctx, c->targets.ids[i]) < 0)
         return dmas_error_set (err, DMAS_EINVAL, "agents: this run has no %s (the controller "
                                "exists in scheduling.mode centralized, the backup only with "
                                "scheduling.ha.backup: true)",
-                               c->given[i] == DMAS_AGENT_CONTROLLER ? "controller" : "backup");
-      if ((rc = schedule_agent (c, ctx, c->given[i], err)) != DMAS_OK)
+                               c->targets.ids[i] == DMAS_AGENT_CONTROLLER ? "controller" : "backup");
+      if ((rc = schedule_agent (c, ctx, c->targets.ids[i], err)) != DMAS_OK)
         return rc;
     }
   return DMAS_OK;
@@ -482,7 +393,8 @@ static const DmasParamSpec crash_params[] = {
     "mode), \"all\", or \"random:N\" (N distinct agents "
     "drawn from the entry's own stream)" },
   { "pattern", DMAS_PARAM_STRING, "fixed",
-    "fixed: crash at 'at' (then every 'every'); random: up times drawn from Exp(mean 'mtbf')" },
+    "fixed: crash at 'at' (then every 'every'); random: up times drawn from Exp(mean 'mtbf'); "
+    "cascading: random, and a crash raises its neighbours' failure rate for a window" },
   { "at", DMAS_PARAM_DURATION, "0s", "pattern fixed: time of the first crash" },
   { "every", DMAS_PARAM_DURATION, "0s",
     "pattern fixed, count > 1: time between two crashes of an agent (> restart_after)" },
@@ -490,7 +402,18 @@ static const DmasParamSpec crash_params[] = {
     "pattern random: mean up time from (re)start to the next crash" },
   { "restart_after", DMAS_PARAM_STRING, "never",
     "repair time: the agent restarts this long after it crashed (a duration), or never" },
-  { "count", DMAS_PARAM_INT, "1", "crashes per agent" },
+  { "count", DMAS_PARAM_INT, "1", "crashes per agent (patterns random and cascading: "
+    "failures of the base process per agent)" },
+  { "mttr", DMAS_PARAM_DURATION, "0s",
+    "patterns random and cascading: mean repair time; each repair is drawn from "
+    "Exp(mean mttr) (0s: repairs take restart_after)" },
+  { "neighbours", DMAS_PARAM_INT, "1",
+    "pattern cascading: a crash of agent a raises the failure rate of agents a+-1 .. a+-k "
+    "(mod the agent count)" },
+  { "cascade_factor", DMAS_PARAM_DOUBLE, "10",
+    "pattern cascading: the neighbours' failure rate is multiplied by this (> 1)" },
+  { "cascade_window", DMAS_PARAM_DURATION, "60s",
+    "pattern cascading: how long after a crash its neighbours fail faster" },
   { NULL, 0, NULL, NULL },
 };
 

@@ -16,4 +16,5 @@ tests_consensus_broken_never_decides_la_LDFLAGS = $(check_plugin_ldflags)
 check_PROGRAMS += tests/consensus-broken/test-stall
 TESTS += tests/consensus-broken/test-stall
 tests_consensus_broken_test_stall_LDADD = $(scenario_ldadd)
-EXTRA_tests_consensus_broken_test_stall_DEPENDENCIES = tests/consensus-broken/never-decides.la
+EXTRA_tests_consensus_broken_test_stall_DEPENDENCIES = tests/consensus-broken/never-decides.la \
+	plugins/consensus/raft.la plugins/faults/crash.la plugins/bidding/heuristic.la

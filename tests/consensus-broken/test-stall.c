@@ -62,6 +62,26 @@ test_disabled (ScenFixture *f, gconstpointer data)
   g_assert_cmpstr (status, ==, "horizon");
 }
 
+/* An outage with nothing left to end it (three of five agents down for good: raft has no
+ * majority and keeps electing) is a stall too, not an endless run. */
+static void
+test_outage_for_good (ScenFixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree gchar *config = scen_src_path ("configs/single.yaml");
+  g_autofree gchar *out = g_build_filename (f->tmpdir, "run", NULL);
+  const gchar *args[] = { "run", config, "-o", out, "-q",
+                          "--set", "scheduling.consensus=raft", "--set", "stall_timeout=1h",
+                          "--set", "faults=[{type: crash, agents: \"0,1,2\", at: 2m}]", NULL };
+  g_autofree gchar *err = NULL;
+
+  g_assert_cmpint (scen_dmas (args, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "was down with no fault left to end the outage"));
+  g_autofree gchar *status = scen_summary_string (out, "status");
+  g_assert_cmpstr (status, ==, "stalled");
+  g_assert_cmpfloat (scen_summary_double (out, "availability"), <, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -70,5 +90,7 @@ main (int argc, char **argv)
               test_stalled, scen_fixture_teardown);
   g_test_add ("/stall/never-decides/disabled", ScenFixture, PREFIX, scen_fixture_setup,
               test_disabled, scen_fixture_teardown);
+  g_test_add ("/stall/raft/outage-for-good", ScenFixture, PREFIX, scen_fixture_setup,
+              test_outage_for_good, scen_fixture_teardown);
   return g_test_run ();
 }

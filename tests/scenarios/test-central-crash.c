@@ -58,11 +58,13 @@ test_restart (ScenFixture *f, gconstpointer data)
   g_assert_cmpstr (jsonl, ==,
                    "{\"t\":60,\"fault\":\"crash\",\"agent\":\"controller\",\"source\":\"crash#0\","
                    "\"agents\":\"controller\",\"pattern\":\"fixed\",\"at\":\"60s\","
-                   "\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"90s\",\"count\":1}\n"
+                   "\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"90s\",\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                   "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n"
                    "{\"t\":150,\"fault\":\"restart\",\"agent\":\"controller\","
                    "\"source\":\"crash#0\",\"agents\":\"controller\",\"pattern\":\"fixed\","
                    "\"at\":\"60s\",\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"90s\","
-                   "\"count\":1}\n");
+                   "\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                   "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n");
 
   g_autoptr (JsonObject) s = scen_summary (f->tmpdir);
   check_nothing_lost (s);
@@ -100,7 +102,8 @@ test_ha_takeover (ScenFixture *f, gconstpointer data)
   g_assert_cmpstr (jsonl, ==,
                    "{\"t\":60,\"fault\":\"crash\",\"agent\":\"controller\",\"source\":\"crash#0\","
                    "\"agents\":\"controller\",\"pattern\":\"fixed\",\"at\":\"60s\","
-                   "\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"never\",\"count\":1}\n");
+                   "\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"never\",\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                   "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n");
 
   g_autoptr (JsonObject) s = scen_summary (f->tmpdir);
   check_nothing_lost (s);

@@ -32,10 +32,12 @@ test_crash_logged (ScenFixture *f, gconstpointer data)
   g_assert_cmpstr (jsonl, ==,
                    "{\"t\":30,\"fault\":\"crash\",\"agent\":1,\"source\":\"crash#0\","
                    "\"agents\":\"1\",\"pattern\":\"fixed\",\"at\":\"30s\",\"every\":\"0s\","
-                   "\"mtbf\":\"1h\",\"restart_after\":\"60s\",\"count\":1}\n"
+                   "\"mtbf\":\"1h\",\"restart_after\":\"60s\",\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                   "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n"
                    "{\"t\":90,\"fault\":\"restart\",\"agent\":1,\"source\":\"crash#0\","
                    "\"agents\":\"1\",\"pattern\":\"fixed\",\"at\":\"30s\",\"every\":\"0s\","
-                   "\"mtbf\":\"1h\",\"restart_after\":\"60s\",\"count\":1}\n");
+                   "\"mtbf\":\"1h\",\"restart_after\":\"60s\",\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                   "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n");
   g_assert_cmpint (scen_summary_int (out, "faults_injected"), ==, 1);
   g_assert_cmpint (scen_summary_int (out, "agent_failures"), ==, 1);
 }

@@ -72,6 +72,10 @@ test_fill_config (void)
                          "  mtbf: 1h\n"
                          "  restart_after: never\n"
                          "  count: 1\n"
+                         "  mttr: 0s\n"
+                         "  neighbours: 1\n"
+                         "  cascade_factor: 10\n"
+                         "  cascade_window: 60s\n"
                          "- type: crash\n"
                          "  agents: random:1\n"
                          "  pattern: fixed\n"
@@ -79,7 +83,11 @@ test_fill_config (void)
                          "  every: 3s\n"
                          "  mtbf: 1h\n"
                          "  restart_after: 1s\n"
-                         "  count: 2\n");
+                         "  count: 2\n"
+                         "  mttr: 0s\n"
+                         "  neighbours: 1\n"
+                         "  cascade_factor: 10\n"
+                         "  cascade_window: 60s\n");
   /* Filling twice changes nothing (the run resolves the entries again). */
   g_assert_true (dmas_faults_fill_config (r, config, &error));
   g_autofree gchar *again = dmas_config_to_yaml (config);
@@ -188,7 +196,8 @@ test_log (void)
   g_autofree gchar *jsonl = dmas_faults_to_jsonl (dmas_sim_faults (sim));
   const gchar *params = "\"agents\":\"1,0\",\"pattern\":\"fixed\",\"at\":\"1.5s\","
                         "\"every\":\"0s\",\"mtbf\":\"1h\",\"restart_after\":\"250ms\","
-                        "\"count\":1}\n";
+                        "\"count\":1,\"mttr\":\"0s\",\"neighbours\":1,"
+                        "\"cascade_factor\":10,\"cascade_window\":\"60s\"}\n";
   g_autofree gchar *want = g_strdup_printf (
       "{\"t\":1.5,\"fault\":\"crash\",\"agent\":0,\"source\":\"crash#0\",%s"
       "{\"t\":1.5,\"fault\":\"crash\",\"agent\":1,\"source\":\"crash#0\",%s"
