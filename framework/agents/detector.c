@@ -28,9 +28,6 @@ struct DmasDetector {
   DmasTime *check_at;
   /* To tell when only the detector is left (see should_stop). */
   guint64 own_events;     /* ticks and checks dispatched, heartbeats arrived */
-  /* Sent, not arrived yet.  Exact because the network delivers every message (it drops none
-   * today); a message-loss fault will have to report the heartbeats it drops. */
-  guint64 hb_in_flight;
   guint64 seen_other;     /* other events dispatched, at the last look */
   DmasTime last_activity; /* when other events were last seen dispatched or pending */
 };
@@ -118,7 +115,9 @@ dmas_detector_stop (DmasDetector *d)
 static guint64
 own_pending (const DmasDetector *d)
 {
-  guint64 n = d->hb_in_flight;
+  /* Counted by the network: a heartbeat a fault lost never arrives and is never pending. */
+  G_STATIC_ASSERT (DMAS_SCHED_HEARTBEAT < DMAS_NET_HOST_TYPES);
+  guint64 n = dmas_network_host_in_flight (d->sim->network, DMAS_SCHED_HEARTBEAT);
   for (guint a = 0; a < d->n; a++)
     n += (d->tick[a] != 0) + (d->check[a] != 0);
   return n;
@@ -191,7 +190,6 @@ send_heartbeats (DmasDetector *d, DmasAgentId a)
         && dmas_network_send (sim->network, a, to, DMAS_NET_HOST, DMAS_SCHED_HEARTBEAT, body,
                               sizeof body) == DMAS_OK)
       {
-        d->hb_in_flight++;
         sim->metrics->heartbeat_msgs++;
         sim->metrics->heartbeat_bytes += sizeof body + DMAS_NET_ENVELOPE_BYTES;
       }
@@ -290,8 +288,6 @@ dmas_detector_deliver (DmasDetector *d, DmasAgentId to, DmasAgentId from, const 
   if (!d->enabled)
     return;
   d->own_events++;
-  if (d->hb_in_flight > 0)
-    d->hb_in_flight--;
   if (!to_is_up || d->stopped || len != DMAS_HEARTBEAT_LEN || from >= d->n || from == to)
     return;
 

@@ -37,6 +37,10 @@ struct DmasNetwork {
   DmasNetCounters counters[DMAS_NET_N_CHANNELS];
   DmasNetFaults *faults;
   DmasNetFaultCounters fault_counters;
+  /* Deliveries scheduled and not yet dispatched, per host message type (channel
+   * DMAS_NET_HOST, types below DMAS_NET_HOST_TYPES): what a lost or dropped message never
+   * adds and a duplicate adds twice (dmas_network_host_in_flight). */
+  guint64 host_in_flight[DMAS_NET_HOST_TYPES];
 };
 
 enum {

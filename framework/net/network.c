@@ -184,12 +184,30 @@ draw_jitter (DmasNetwork *network, Link *link, DmasAgentId src, DmasAgentId dst,
 }
 
 static void
+track (DmasNetwork *network, const DmasEnvelope *env, gint delta)
+{
+  if (env->channel == DMAS_NET_HOST && env->type < DMAS_NET_HOST_TYPES)
+    network->host_in_flight[env->type] += delta;
+}
+
+/* Schedules one delivery of `msg` at `at`. */
+static void
+schedule_delivery (DmasNetwork *network, DmasNetMessage *msg, DmasTime at);
+
+guint64
+dmas_network_host_in_flight (const DmasNetwork *network, guint32 type)
+{
+  return type < DMAS_NET_HOST_TYPES ? network->host_in_flight[type] : 0;
+}
+
+static void
 on_deliver (DmasEngine *engine, gpointer data)
 {
   DmasNetMessage *msg = data;
   DmasNetwork *network = msg->network;
   (void) engine;
 
+  track (network, &msg->env, -1);
   DmasNetCounters *counters = &network->counters[msg->env.channel];
   /* The receiver's own check, as a real one would make: it is what catches a body a link
    * fault damaged (netfaults.c), unless the fault recomputed the checksum on purpose. */
@@ -268,15 +286,20 @@ dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint
     {
       /* Scheduled first's twin: same instant, after it (engine FIFO for equal keys). */
       DmasNetMessage *copy = g_memdup2 (msg, sizeof (DmasNetMessage) + len);
-      dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst,
-                            on_deliver, msg, g_free);
-      dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst,
-                            on_deliver, copy, g_free);
+      schedule_delivery (network, msg, at);
+      schedule_delivery (network, copy, at);
       return DMAS_OK;
     }
-  dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, dst, on_deliver,
-                        msg, g_free);
+  schedule_delivery (network, msg, at);
   return DMAS_OK;
+}
+
+static void
+schedule_delivery (DmasNetwork *network, DmasNetMessage *msg, DmasTime at)
+{
+  track (network, &msg->env, +1);
+  dmas_engine_schedule (network->engine, at, DMAS_EV_DELIVER, DMAS_WEV_DELIVER, msg->env.dst,
+                        on_deliver, msg, g_free);
 }
 
 const DmasNetCounters *

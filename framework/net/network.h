@@ -111,6 +111,13 @@ gboolean dmas_network_configure (DmasNetwork *network, const DmasConfig *config,
 int dmas_network_send (DmasNetwork *network, DmasAgentId src, DmasAgentId dst, guint32 channel,
                        guint32 type, const void *body, gsize len);
 
+/* Host message types (channel DMAS_NET_HOST) below this are tracked in flight. */
+#define DMAS_NET_HOST_TYPES 32u
+/* Deliveries of host messages of `type` (< DMAS_NET_HOST_TYPES) scheduled and not yet
+ * dispatched: a message lost to a fault never counts, a duplicate counts twice, a corrupted
+ * one counts until its delivery event drops it.  0 for other types. */
+guint64 dmas_network_host_in_flight (const DmasNetwork *network, guint32 type);
+
 /* Returns: (transfer none) the counters of `channel` (valid until the network is freed). */
 const DmasNetCounters *dmas_network_counters (const DmasNetwork *network, guint32 channel);
 
