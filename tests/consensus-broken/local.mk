@@ -18,3 +18,4 @@ TESTS += tests/consensus-broken/test-stall
 tests_consensus_broken_test_stall_LDADD = $(scenario_ldadd)
 EXTRA_tests_consensus_broken_test_stall_DEPENDENCIES = tests/consensus-broken/never-decides.la \
 	plugins/consensus/raft.la plugins/faults/crash.la plugins/bidding/heuristic.la
+EXTRA_DIST += tests/scenarios/scen-registry.h

@@ -4,29 +4,18 @@
 
 #include "agents/faults.h"
 #include "byz-run.h"
+#include "../scenarios/scen-registry.h"
 
 ByzEnv *
 byz_env_new (void)
 {
-  const gchar *builddir = g_getenv ("DMAS_BUILDDIR");
   const gchar *srcdir = g_getenv ("DMAS_SRCDIR");
-  if (builddir == NULL)
-    builddir = DMAS_ABS_BUILDDIR;
   if (srcdir == NULL)
     srcdir = DMAS_ABS_SRCDIR;
 
-  g_autofree gchar *consensus = g_build_filename (builddir, "plugins", "consensus", ".libs", NULL);
-  g_autofree gchar *bidding = g_build_filename (builddir, "plugins", "bidding", ".libs", NULL);
-  g_autofree gchar *faults = g_build_filename (builddir, "plugins", "faults", ".libs", NULL);
-  g_autofree gchar *probe = g_build_filename (builddir, "tests", "faults-byz", ".libs", NULL);
-  const gchar *dirs[] = { consensus, bidding, faults, probe, NULL };
-  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   ByzEnv *env = g_new0 (ByzEnv, 1);
-  env->registry = dmas_registry_new ();
+  env->registry = scen_registry_new ("faults-byz");
   env->srcdir = g_strdup (srcdir);
-  dmas_registry_scan (env->registry, dirs, failures);
-  for (guint i = 0; i < failures->len; i++)
-    g_printerr ("# plugin load failure: %s\n", (const gchar *) failures->pdata[i]);
   return env;
 }
 

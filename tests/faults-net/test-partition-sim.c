@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "metrics/summary.h"
 #include "plugin/registry.h"
+#include "../scenarios/scen-registry.h"
 
 #define N_AGENTS 5
 #define CUT_START (60 * DMAS_S)
@@ -276,24 +277,12 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  const gchar *builddir = g_getenv ("DMAS_BUILDDIR");
   const gchar *srcdir = g_getenv ("DMAS_SRCDIR");
-  if (builddir == NULL)
-    builddir = DMAS_ABS_BUILDDIR;
   if (srcdir == NULL)
     srcdir = DMAS_ABS_SRCDIR;
 
-  g_autofree gchar *consensus_dir = g_build_filename (builddir, "plugins", "consensus", ".libs",
-                                                      NULL);
-  g_autofree gchar *bidding_dir = g_build_filename (builddir, "plugins", "bidding", ".libs", NULL);
-  g_autofree gchar *faults_dir = g_build_filename (builddir, "plugins", "faults", ".libs", NULL);
-  const gchar *dirs[] = { consensus_dir, bidding_dir, faults_dir, NULL };
-  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  env.registry = dmas_registry_new ();
+  env.registry = scen_registry_new (NULL);
   env.config_path = g_build_filename (srcdir, "tests", "faults-net", "partition-5.yaml", NULL);
-  dmas_registry_scan (env.registry, dirs, failures);
-  for (guint i = 0; i < failures->len; i++)
-    g_printerr ("# plugin load failure: %s\n", (const gchar *) failures->pdata[i]);
 
   g_test_add_data_func ("/partition-sim/raft/majority-minority", "raft", test_majority_minority);
   g_test_add_data_func ("/partition-sim/multipaxos/majority-minority", "multipaxos",

@@ -465,3 +465,19 @@ mock_host_restart_agent (MockHost *host, DmasAgentId agent, GError **error)
   host->down[agent] = FALSE;
   return TRUE;
 }
+
+MockHost *
+mock_host_new_armed_fault (const gchar *name, guint n_agents, guint64 seed,
+                           const gchar *const *params)
+{
+  g_autoptr (GError) error = NULL;
+  const DmasComponent *component = mock_component_load (DMAS_KIND_FAULT, name, name, &error);
+  g_assert_no_error (error);
+  MockHost *host = mock_host_new (n_agents, seed);
+  DmasError err = { 0, "" };
+
+  mock_host_start (host, component, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mock_host_arm (host, &err), ==, DMAS_OK);
+  return host;
+}

@@ -120,6 +120,11 @@ gboolean mock_host_agent_status (MockHost *host, DmasAgentId agent, DmasAgentId 
 /* Calls the fault instance's arm() (the real host does it at time 0, right after create). */
 int mock_host_arm (MockHost *host, DmasError *err);
 
+/* A host of `n_agents` with the fault component `name` (loaded from the build tree) created
+ * with `params` and armed, as the real host does at time 0; asserts every step. */
+MockHost *mock_host_new_armed_fault (const gchar *name, guint n_agents, guint64 seed,
+                                     const gchar *const *params);
+
 /* --- clock and timers ----------------------------------------------------------------- */
 
 DmasTime mock_host_now (MockHost *host);

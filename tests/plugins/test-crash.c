@@ -20,14 +20,7 @@ crash_component (void)
 static MockHost *
 armed (guint n_agents, guint64 seed, const gchar *const *params)
 {
-  g_autoptr (GError) error = NULL;
-  MockHost *host = mock_host_new (n_agents, seed);
-  DmasError err = { 0, "" };
-
-  mock_host_start (host, crash_component (), params, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (mock_host_arm (host, &err), ==, DMAS_OK);
-  return host;
+  return mock_host_new_armed_fault ("crash", n_agents, seed, params);
 }
 
 /* The fault calls that took effect, as "crash 1 @30s" lines, one per call. */

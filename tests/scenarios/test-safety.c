@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "metrics/summary.h"
 #include "plugin/registry.h"
+#include "scen-registry.h"
 
 /* Each run: tests/scenarios/safety.yaml (5 agents, 20 poisson jobs, 1 ms links + up to 5 ms of
  * jitter) with the run seed s and the component under test, plus f crashes of distinct agents
@@ -192,33 +193,22 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  const gchar *builddir = g_getenv ("DMAS_BUILDDIR");
   const gchar *srcdir = g_getenv ("DMAS_SRCDIR");
-  if (builddir == NULL)
-    builddir = DMAS_ABS_BUILDDIR;
   if (srcdir == NULL)
     srcdir = DMAS_ABS_SRCDIR;
 
-  g_autofree gchar *consensus_dir = g_build_filename (builddir, "plugins", "consensus", ".libs",
-                                                      NULL);
-  g_autofree gchar *bidding_dir = g_build_filename (builddir, "plugins", "bidding", ".libs", NULL);
-  g_autofree gchar *faults_dir = g_build_filename (builddir, "plugins", "faults", ".libs", NULL);
-  g_autofree gchar *broken_dir = g_build_filename (builddir, "tests", "consensus-broken",
-                                                   ".libs", NULL);
-  const gchar *dirs[] = { consensus_dir, bidding_dir, faults_dir, broken_dir, NULL };
-  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  Env env = { .registry = dmas_registry_new (),
+  Env env = { .registry = scen_registry_new ("consensus-broken"),
               .config_path = g_build_filename (srcdir, "tests", "scenarios", "safety.yaml",
                                                NULL) };
-  dmas_registry_scan (env.registry, dirs, failures);
-  for (guint i = 0; i < failures->len; i++)
-    g_printerr ("# plugin load failure: %s\n", (const gchar *) failures->pdata[i]);
 
   /* Every consensus component shipped in plugins/consensus (not the broken ones), in the
    * registry's name order. */
   g_autoptr (GPtrArray) list = dmas_registry_list (env.registry);
   g_autoptr (GPtrArray) subjects = g_ptr_array_new ();
-  g_autofree gchar *prefix = g_strconcat (consensus_dir, G_DIR_SEPARATOR_S, NULL);
+  const gchar *builddir = g_getenv ("DMAS_BUILDDIR");
+  g_autofree gchar *prefix = g_build_filename (builddir != NULL ? builddir : DMAS_ABS_BUILDDIR,
+                                               "plugins", "consensus", ".libs",
+                                               G_DIR_SEPARATOR_S, NULL);
   for (guint i = 0; i < list->len; i++)
     {
       const DmasComponentInfo *info = list->pdata[i];
