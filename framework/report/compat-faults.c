@@ -9,15 +9,30 @@
 #include "metrics/summary.h"
 #include "report/data-private.h"
 
-/* One fault as the predecessor's FaultEvent saw it: an onset on one agent and, when it came
- * back, the end.  Ours come from faults.jsonl: an onset event ("fault" other than
- * "restart") opens it; the agent's next "restart" closes it. */
+/* One fault as the predecessor's FaultEvent saw it: an onset and, when it ended, the end.
+ * Ours come from faults.jsonl: an onset event (crash, partition, link, byzantine, degrade)
+ * opens it; its end event (restart, heal, link_end, byzantine_end, degrade_end) for the same
+ * target closes the latest open one.  The target is the agent, or for the faults of no one
+ * agent (partitions, link faults) the network's id of the fault. */
 typedef struct {
   gchar *id;         /* "<run id>/<source>/<n>": unique over the campaign */
   gchar *type;       /* the fault component ("crash"), from source "crash#0" */
-  gchar *agent;      /* "1", "controller" */
-  gdouble start, end; /* virtual seconds; end NAN while never restarted */
+  gchar *agent;      /* "1", "controller", or "" for a fault of no one agent */
+  gchar *target;     /* what its end event names: the agent, or "id:<network id>" */
+  gchar *onset;      /* the onset event's name ("crash", "partition", ...) */
+  gdouble start, end; /* virtual seconds; end NAN while it never ended */
 } Fault;
+
+/* The onset an end event closes, or NULL when `kind` is an onset. */
+static const gchar *
+onset_of (const gchar *kind)
+{
+  if (strcmp (kind, "restart") == 0)
+    return "crash";
+  if (strcmp (kind, "heal") == 0)
+    return "partition";
+  return NULL; /* "<onset>_end" is handled by the caller; anything else is an onset */
+}
 
 static void
 fault_free (gpointer p)
@@ -26,6 +41,8 @@ fault_free (gpointer p)
   g_free (fault->id);
   g_free (fault->type);
   g_free (fault->agent);
+  g_free (fault->target);
+  g_free (fault->onset);
   g_free (fault);
 }
 
@@ -77,19 +94,29 @@ read_faults (const DmasCampaignData *data, const DmasRunRecord *run, GError **er
         source = "";
       g_autofree gchar *agent = agent_text (json_object_get_member (event, "agent"));
       const gdouble t = dmas_report_json_number (event, "t");
-      if (kind == NULL || agent == NULL || isnan (t))
+      const gdouble net_id = dmas_report_json_number (event, "id");
+      g_autofree gchar *target = agent != NULL ? g_strdup (agent)
+                                 : !isnan (net_id) ? g_strdup_printf ("id:%.0f", net_id)
+                                                   : NULL;
+      if (kind == NULL || target == NULL || isnan (t))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s:%u: an event needs \"t\", \"fault\" and \"agent\"", path, i + 1);
+                       "%s:%u: an event needs \"t\", \"fault\" and \"agent\" (or the "
+                       "network's \"id\")", path, i + 1);
           return NULL;
         }
-      if (strcmp (kind, "restart") == 0)
+      g_autofree gchar *closes = onset_of (kind) != NULL ? g_strdup (onset_of (kind))
+                                 : g_str_has_suffix (kind, "_end")
+                                     ? g_strndup (kind, strlen (kind) - strlen ("_end"))
+                                     : NULL;
+      if (closes != NULL)
         {
-          /* Closes this agent's open fault, the latest one (one agent is down once). */
+          /* Closes the latest open fault of this kind on this target. */
           for (guint f = faults->len; f > 0; f--)
             {
               Fault *open = faults->pdata[f - 1];
-              if (isnan (open->end) && strcmp (open->agent, agent) == 0)
+              if (isnan (open->end) && strcmp (open->target, target) == 0
+                  && strcmp (open->onset, closes) == 0)
                 {
                   open->end = t;
                   break;
@@ -102,7 +129,9 @@ read_faults (const DmasCampaignData *data, const DmasRunRecord *run, GError **er
       fault->type = hash != NULL ? g_strndup (source, (gsize) (hash - source)) : g_strdup (kind);
       fault->id = g_strdup_printf ("%s/%s/%u", run->id, *source != '\0' ? source : kind,
                                    faults->len);
-      fault->agent = g_steal_pointer (&agent);
+      fault->agent = agent != NULL ? g_steal_pointer (&agent) : g_strdup ("");
+      fault->target = g_steal_pointer (&target);
+      fault->onset = g_strdup (kind);
       fault->start = t;
       fault->end = NAN;
       g_ptr_array_add (faults, fault);
@@ -131,7 +160,8 @@ statistics_members (JsonBuilder *b, GPtrArray *const *per_run, guint n_runs)
           total++;
           if (isnan (fault->end))
             active++;
-          gboolean seen = FALSE;
+          /* Affected agents: distinct ones (a partition or link fault names none). */
+          gboolean seen = *fault->agent == '\0';
           for (guint g = 0; g < f && !seen; g++)
             seen = strcmp (((Fault *) faults->pdata[g])->agent, fault->agent) == 0;
           if (!seen)
@@ -182,7 +212,8 @@ fault_object (JsonBuilder *b, const Fault *fault, gboolean history)
   json_builder_add_string_value (b, fault->type);
   json_builder_set_member_name (b, "affected_agents");
   json_builder_begin_array (b);
-  json_builder_add_string_value (b, fault->agent);
+  if (*fault->agent != '\0')
+    json_builder_add_string_value (b, fault->agent);
   json_builder_end_array (b);
   if (history)
     {

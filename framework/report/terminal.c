@@ -7,13 +7,13 @@
 
 #include "report/data-private.h"
 
-/* The six columns of the issue's key metrics; a row fits 100 columns:
- * 16 (method) + 6 * (1 + 12) + 6 (runs); the space keeps full cells apart. */
+/* Six key metrics, safety violations last (a consensus comparison must show them); a row fits
+ * 100 columns: 16 (method) + 6 * (1 + 12) + 6 (runs); the space keeps full cells apart. */
 static const gchar *const columns[] = { "completion_rate", "availability",
                                         "decision_latency_p50_s", "msgs_per_decision",
-                                        "wait_mean_s", "throughput_jobs_per_h" };
+                                        "wait_mean_s", "safety_violations" };
 static const gchar *const headers[] = { "complete %", "avail %", "lat p50 s", "msgs/dec",
-                                        "wait s", "jobs/h" };
+                                        "wait s", "unsafe" };
 #define METHOD_WIDTH 16
 #define COLUMN_WIDTH 12
 
