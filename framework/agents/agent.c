@@ -278,7 +278,11 @@ dmas_agent_submit (DmasAgent *agent, const DmasJob *job)
 {
   DmasSim *sim = agent->sim;
   DmasJobRecord *record = record_of (agent, job->id);
-  record->state = DMAS_JOB_SUBMITTED;
+  /* A client's retry may reach an agent that never learnt of the job while another agent
+   * already accepted it (its acknowledgement or announcement was lost): the job keeps the
+   * state it has reached — a settled job must not become pending again. */
+  if (record->state == DMAS_JOB_UNSUBMITTED)
+    record->state = DMAS_JOB_SUBMITTED;
 
   if (!agent->up)
     {

@@ -294,7 +294,11 @@ dmas_net_faults_apply (DmasNetwork *network, DmasNetMessage *msg, DmasTime laten
       return;
     }
   if (draw_hit (network, all.corrupt))
-    corrupt (network, msg, all.corrupt_undetected);
+    /* Undetected damage is for the protocols' traffic only: the host's own messages
+     * (heartbeats, announcements, submissions) stand for a checked transport, and a forged
+     * incarnation or epoch there would corrupt the simulator's bookkeeping, not test a
+     * protocol.  Theirs is always caught by the checksum. */
+    corrupt (network, msg, all.corrupt_undetected && msg->env.channel != DMAS_NET_HOST);
   verdict->extra = time_sum (all.delay, draw_upto (network, all.delay_jitter));
   verdict->reorder = draw_hit (network, all.reorder);
   verdict->duplicate = draw_hit (network, all.duplicate);

@@ -21,9 +21,21 @@
  * decides a bid with agent == DMAS_AGENT_NONE and score 0, meaning "rejected: infeasible
  * everywhere".  The AWARD carries DMAS_AGENT_NONE in that case.
  *
- * Fault model: none.  A crashed home never awards, a lost AWARD leaves an agent undecided, and
- * a late BID is ignored (metric "late_bids") even if it was the best: that is the behaviour
- * being measured, not a bug.
+ * Fault model: none.  A crashed home never awards, and a late BID is ignored (metric
+ * "late_bids") even if it was the best: that is the behaviour being measured, not a bug.  A
+ * lost BID costs only that bid (the home awards at its deadline with the others).
+ *
+ * Lost AWARDs (the contract-net way: a bidder that hears nothing asks again).  A non-home
+ * agent still waiting ASK_DELAY_FACTOR deadlines after its bid left sends ASK(job, epoch, its
+ * agent id, its score) to the home, again every further ASK_DELAY_FACTOR deadlines, at most
+ * MAX_ASKS times (metric "asks"); a home that has decided the slot answers with the AWARD, to
+ * the asker only.  A home that has not decided yet records the ASK as the bid it repeats (the
+ * BID may have been lost).  Without it a lost AWARD to the winner left its job unplaced for
+ * good, and the run deadlocked.  On a network that loses nothing the AWARD arrives within one
+ * deadline of the bid and the timer is cancelled unfired; a home that crashed is asked
+ * MAX_ASKS times, then the asker gives up (the host's recovery re-announces its jobs), so a
+ * finished run still ends.  Agreement is still not promised: an agent that never gets the
+ * AWARD stays undecided, and one that ASKs after the home forgot the slot (`retain`) too.
  *
  * Messages may arrive before the local propose (a BID at a home whose own bidder is slow, an
  * AWARD at an agent that has not proposed yet), so a slot's record is created by whichever
@@ -36,9 +48,15 @@
 enum {
   AUCTION_MSG_BID = 1,
   AUCTION_MSG_AWARD = 2,
+  AUCTION_MSG_ASK = 3,
 };
 
-/* Both messages: job u64 | epoch u32 | agent u32 | score f64, little-endian. */
+/* A waiting bidder asks the home for the outcome this many deadlines after its bid and after
+ * each unanswered ASK, at most MAX_ASKS times. */
+#define ASK_DELAY_FACTOR 4
+#define MAX_ASKS 8
+
+/* Every message: job u64 | epoch u32 | agent u32 | score f64, little-endian. */
 #define AUCTION_BODY_LEN 24
 
 typedef enum {
@@ -57,7 +75,9 @@ typedef struct {
   uint32_t n_bids;     /* distinct bidders recorded */
   DmasBid best;        /* best bid with score > 0; agent DMAS_AGENT_NONE while there is none */
   uint8_t *bidders;    /* bitmap over member indices; only while BUFFERED or COLLECTING */
-  DmasTimerId deadline; /* COLLECTING */
+  DmasTimerId deadline; /* COLLECTING; WAITING: the next ASK */
+  uint8_t asks;        /* WAITING: ASKs sent */
+  double own_score;    /* WAITING: the bid sent, repeated by ASK */
   DmasTime expires;    /* when a BUFFERED/WAITING/DONE record may go; DMAS_TIME_NONE else */
 } Slot;
 
@@ -223,6 +243,9 @@ static int
 slot_decide (Auction *self, DmasCtx *ctx, Slot *slot, const DmasBid *winner)
 {
   DmasSlot s = { .job = slot->job, .epoch = slot->epoch, .home = slot->home };
+  if (slot->state == SLOT_WAITING && slot->deadline != 0)
+    ctx->api->timer_cancel (ctx, slot->deadline);
+  slot->deadline = 0;
   free (slot->bidders);
   slot->bidders = NULL;
   slot->state = SLOT_DONE;
@@ -264,6 +287,42 @@ deadline_fired (DmasCtx *ctx, void *data)
   slot_award (self, ctx, slot);
 }
 
+static void ask_arm (Auction *self, DmasCtx *ctx, Slot *slot);
+
+static void
+ask_fired (DmasCtx *ctx, void *data)
+{
+  DeadlineData *d = data;
+  Auction *self = d->self;
+  expiry_run (self, ctx);
+  Slot *slot = slot_lookup (self, d->job, d->epoch);
+  if (slot == NULL || slot->state != SLOT_WAITING)
+    return;
+  slot->deadline = 0;
+  slot->asks++;
+  ctx->api->metric (ctx, "asks", 1.0);
+  DmasSlot s = { .job = slot->job, .epoch = slot->epoch, .home = slot->home };
+  uint8_t body[AUCTION_BODY_LEN];
+  encode (body, &s, self->self_id, slot->own_score);
+  ctx->api->send (ctx, slot->home, AUCTION_MSG_ASK, body, sizeof body);
+  expiry_schedule (self, ctx, slot); /* still waiting: keep the record while we ask */
+  ask_arm (self, ctx, slot);
+}
+
+/* Schedules the next ASK of a waiting slot, unless MAX_ASKS went unanswered. */
+static void
+ask_arm (Auction *self, DmasCtx *ctx, Slot *slot)
+{
+  if (slot->asks >= MAX_ASKS || self->deadline == 0)
+    return;
+  DeadlineData *d = malloc (sizeof *d);
+  if (d == NULL)
+    return; /* no retry: the slot waits as it did before asks existed */
+  *d = (DeadlineData){ self, slot->job, slot->epoch };
+  slot->deadline = ctx->api->timer_add (ctx, ASK_DELAY_FACTOR * self->deadline, ask_fired, d,
+                                        free);
+}
+
 static int
 auction_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid *bid)
 {
@@ -302,7 +361,10 @@ auction_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid
       slot->n_bids = 0;
       slot->state = SLOT_WAITING;
       slot->home = dslot->home;
+      slot->own_score = bid->score;
+      slot->asks = 0;
       expiry_schedule (self, ctx, slot);
+      ask_arm (self, ctx, slot);
 
       uint8_t body[AUCTION_BODY_LEN];
       encode (body, dslot, self->self_id, bid->score);
@@ -367,6 +429,27 @@ on_bid (Auction *self, DmasCtx *ctx, DmasAgentId src, const DmasBid *bid, uint32
     }
 }
 
+/* An ASK: the asker's bid again, and a request for the AWARD if the slot is decided. */
+static void
+on_ask (Auction *self, DmasCtx *ctx, DmasAgentId src, const DmasBid *bid, uint32_t epoch)
+{
+  Slot *slot = slot_lookup (self, bid->job, epoch);
+  if (slot != NULL && slot->state == SLOT_DONE && slot->home == self->self_id)
+    {
+      DmasSlot s = { .job = slot->job, .epoch = slot->epoch, .home = slot->home };
+      uint8_t body[AUCTION_BODY_LEN];
+      encode (body, &s, slot->best.agent, slot->best.score);
+      ctx->api->send (ctx, src, AUCTION_MSG_AWARD, body, sizeof body);
+      return;
+    }
+  if (slot != NULL && slot->state == SLOT_COLLECTING)
+    {
+      on_bid (self, ctx, src, bid, epoch);
+      return;
+    }
+  ctx->api->metric (ctx, "unexpected", 1.0);
+}
+
 static void
 on_award (Auction *self, DmasCtx *ctx, DmasAgentId src, const DmasBid *winner, uint32_t epoch)
 {
@@ -411,7 +494,8 @@ auction_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
   uint32_t src_idx;
   expiry_run (self, ctx);
 
-  if ((type != AUCTION_MSG_BID && type != AUCTION_MSG_AWARD) || len != AUCTION_BODY_LEN
+  if ((type != AUCTION_MSG_BID && type != AUCTION_MSG_AWARD && type != AUCTION_MSG_ASK)
+      || len != AUCTION_BODY_LEN
       || body == NULL || !member_index (self, src, &src_idx))
     {
       ctx->api->metric (ctx, "malformed", 1.0);
@@ -427,7 +511,7 @@ auction_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
   uint32_t epoch = dmas_get_u32 (body + 8);
   uint32_t idx;
   int well_formed = isfinite (bid.score) && bid.score >= 0.0;
-  if (type == AUCTION_MSG_BID)
+  if (type == AUCTION_MSG_BID || type == AUCTION_MSG_ASK)
     /* A bid speaks for its sender only: src is authentic, the agent field is not. */
     well_formed = well_formed && bid.agent == src;
   else if (bid.agent == DMAS_AGENT_NONE)
@@ -442,6 +526,8 @@ auction_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
 
   if (type == AUCTION_MSG_BID)
     on_bid (self, ctx, src, &bid, epoch);
+  else if (type == AUCTION_MSG_ASK)
+    on_ask (self, ctx, src, &bid, epoch);
   else
     on_award (self, ctx, src, &bid, epoch);
   return DMAS_OK;

@@ -45,8 +45,8 @@ plugins_consensus_negotiation_la_LDFLAGS = $(plugin_ldflags)
 plugin_LTLIBRARIES += plugins/consensus/pbft.la
 plugins_consensus_pbft_la_SOURCES = plugins/consensus/pbft.c plugins/consensus/pbft-private.h \
 	plugins/consensus/pbft-wire.c plugins/consensus/pbft-state.c plugins/consensus/pbft-store.c \
-	plugins/consensus/pbft-order.c plugins/consensus/pbft-view.c plugins/consensus/pbft-handlers.c \
-	plugins/consensus/slot-table.h
+	plugins/consensus/pbft-order.c plugins/consensus/pbft-resend.c plugins/consensus/pbft-view.c \
+	plugins/consensus/pbft-handlers.c plugins/consensus/slot-table.h
 plugins_consensus_pbft_la_CFLAGS = $(plugin_cflags)
 plugins_consensus_pbft_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_consensus_pbft_la_LDFLAGS = $(plugin_ldflags)

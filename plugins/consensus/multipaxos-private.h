@@ -22,6 +22,7 @@ enum {
 };
 
 #define RETRY_LIMIT 20
+#define MAX_BALLOT_ROUND ((uint64_t) 1 << 31) /* ballots of rounds at or above it are malformed */
 
 /* A value entry: job u64 | epoch u32 | home u32 | agent u32 | score f64. */
 #define VALUE_LEN 28

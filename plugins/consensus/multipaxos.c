@@ -72,7 +72,12 @@ paxos_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
   uint32_t idx;
   int64_t n = body != NULL ? multipaxos_entries_of (type, body, len) : -1;
   ValueEntry e;
+  /* Every message but BID and DECIDE starts with a ballot.  A round no run reaches (2^31
+   * elections) is a damaged body: adopting it would overflow `round << 32` at the next
+   * election and leave this agent with a ballot below everyone's. */
+  int has_ballot = n >= 0 && type != MSG_BID && type != MSG_DECIDE;
   if (n < 0 || !multipaxos_member_index (self, src, &idx)
+      || (has_ballot && multipaxos_ballot_round (dmas_get_u64 (body)) >= MAX_BALLOT_ROUND)
       || (type == MSG_BID && (!multipaxos_get_value (self, body, &e) || e.value.agent != src)))
     {
       ctx->api->metric (ctx, "malformed", 1.0);

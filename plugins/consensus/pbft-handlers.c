@@ -37,6 +37,9 @@ pbft_on_bid (Pbft *self, DmasCtx *ctx, uint32_t src, Rd *r)
   if (s->home == DMAS_AGENT_NONE)
     s->home = home;
   pbft_slot_add_bid (self, ctx, s, src, score, sig);
+  /* Only a primary soliciting bids sends one to a backup (pbft-resend.c). */
+  if (src == pbft_primary_of (self, self->view) && !pbft_is_primary (self))
+    pbft_abstain (self, ctx, s);
   pbft_timer_update (self, ctx, 0);
 }
 

@@ -319,6 +319,7 @@ window_fired (DmasCtx *ctx, void *data)
   s->window = 0;
   s->window_over = 1;
   slot_check_ready (w->self, ctx, s);
+  pbft_solicit (w->self, ctx, s);
 }
 
 /* Records a signed bid (already verified) for whoever is or will be primary. */
@@ -330,6 +331,12 @@ pbft_slot_add_bid (Pbft *self, DmasCtx *ctx, Slot *s, uint32_t idx, double score
     return;
   if (s->ev == NULL && (s->ev = calloc (self->n, sizeof *s->ev)) == NULL)
     return;
+  /* A real bid supersedes an abstention while the slot is not ordered yet (pbft-resend.c). */
+  if (s->ev[idx].has && s->ev[idx].score == 0.0 && score > 0.0 && !s->queued)
+    {
+      s->ev[idx].score = score;
+      memcpy (s->ev[idx].sig, sig, SIG);
+    }
   if (!s->ev[idx].has)
     {
       s->ev[idx].has = 1;
@@ -385,9 +392,11 @@ pbft_propose (void *self_, DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bi
   Slot *s = pbft_slot_get (self, slot->job, slot->epoch);
   if (s == NULL)
     return DMAS_ENOMEM;
-  if (s->own)
+  if (s->own && !s->abstained)
     return DMAS_ESTATE;
+  int was_pending = s->own;
   s->own = 1;
+  s->abstained = 0;
   s->home = slot->home;
   if (s->decided)
     return DMAS_OK; /* decided before our own bidder answered */
@@ -397,8 +406,9 @@ pbft_propose (void *self_, DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bi
   int rc = ctx->api->sign (ctx, signed_, sizeof signed_, s->own_sig);
   if (rc != DMAS_OK)
     return rc;
-  if (pbft_key_push (&self->pending, &self->n_pending, &self->cap_pending, s->job, s->epoch)
-      != DMAS_OK)
+  if (!was_pending
+      && pbft_key_push (&self->pending, &self->n_pending, &self->cap_pending, s->job, s->epoch)
+             != DMAS_OK)
     return DMAS_ENOMEM;
   if (self->active)
     pbft_send_own_bid (self, ctx, s);

@@ -62,6 +62,7 @@ typedef struct {
   uint8_t used;
   uint8_t decided;
   uint8_t own;       /* this agent proposed: own_score/own_sig hold its signed bid */
+  uint8_t abstained; /* own is an abstention (score 0) signed before propose() came */
   uint8_t queued;    /* primary: in the ready queue or ordered in the current view */
   DmasAgentId home;
   double own_score;
@@ -232,6 +233,16 @@ void pbft_send_new_view (Pbft *self, DmasCtx *ctx);
 int pbft_vc_store (Pbft *self, uint32_t view, uint32_t replica, const uint8_t *data, size_t len);
 void pbft_start_view_change (Pbft *self, DmasCtx *ctx, uint32_t view);
 void pbft_view_timer_fired (DmasCtx *ctx, void *data);
+
+/* pbft-resend.c */
+
+/* Re-sends this replica's own messages that the others may still lack (see the file). */
+void pbft_resend (Pbft *self, DmasCtx *ctx);
+/* Signs and sends this replica's abstention (a bid of 0) for a slot it never proposed in. */
+void pbft_abstain (Pbft *self, DmasCtx *ctx, Slot *s);
+/* Primary: a slot whose window is over with fewer than q bids asks the members it has no bid
+ * from for one (they abstain if they never learnt of the slot). */
+void pbft_solicit (Pbft *self, DmasCtx *ctx, Slot *s);
 
 /* pbft-handlers.c */
 

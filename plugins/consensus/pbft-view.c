@@ -318,6 +318,7 @@ pbft_view_timer_fired (DmasCtx *ctx, void *data)
        * committed batches, and thereby for the current view, before suspecting the primary. */
       uint8_t b[12];
       self->fetched = 1;
+      pbft_resend (self, ctx);
       self->fetch_from = self->last_exec + 1;
       dmas_put_u64 (b, self->fetch_from);
       dmas_put_u32 (b + 8, self->view);

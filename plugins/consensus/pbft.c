@@ -38,7 +38,9 @@
  *
  *  View change.  A replica that knows of an undecided slot runs a timer (`view_timeout`,
  *  doubled on each successive view change without progress, reset when a batch executes).  On
- *  the first expiry it asks for missing committed batches (FETCH, accepted on f+1 matching
+ *  the first expiry it re-sends its own messages the others may have lost (pbft-resend.c:
+ *  bids, pre-prepares, prepares, commits, or its VIEW-CHANGE) and asks for missing committed
+ *  batches (FETCH, accepted on f+1 matching
  *  answers: state transfer; the primary also answers a FETCH from an older view with its
  *  NEW-VIEW); if that brings no progress by the next expiry, it moves to view v+1: VIEW-CHANGE(v+1, P) signed, P = its prepared
  *  certificates (pre-prepare signed by the old primary + 2f signed prepares).  A replica that
@@ -66,7 +68,9 @@
  *  Metrics: "view_changes" (NEW-VIEWs sent: one per completed view change), "rounds"
  *  (PRE-PREPAREs issued, including those re-issued by a NEW-VIEW), "invalid_evidence"
  *  (PRE-PREPAREs rejected for their evidence or signature), "malformed" (undecodable or badly
- *  signed messages), "fetches" (state-transfer requests). */
+ *  signed messages), "fetches" (state-transfer requests), "retransmissions" (request timer
+ *  expiries that re-sent this replica's own messages), "abstentions" (bids of 0 signed for
+ *  slots a replica was asked about but never learnt of; both in pbft-resend.c). */
 
 static int
 pbft_on_message (void *self_, DmasCtx *ctx, DmasAgentId src_agent, uint32_t type,

@@ -1,10 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* consensus/raft: handlers of RequestVote, AppendEntries and their replies. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "raft-private.h"
 
 /* --- messages --------------------------------------------------------------------------- */
+
+/* Whether every decision of an entry is one a correct leader writes: a member with a finite
+ * score >= 0, or the rejection (nobody, 0).  A damaged body must not reach decide(). */
+static int
+entry_well_formed (const Raft *self, const Entry *e)
+{
+  for (uint32_t k = 0; k < e->n; k++)
+    {
+      const DmasBid *b = &e->d[k].bid;
+      uint32_t idx;
+      if (!isfinite (b->score) || b->score < 0.0)
+        return 0;
+      if (b->agent == DMAS_AGENT_NONE ? b->score != 0.0 : !raft_member_index (self, b->agent, &idx))
+        return 0;
+    }
+  return 1;
+}
 
 void
 raft_on_vote_request (Raft *self, DmasCtx *ctx, DmasAgentId src, const uint8_t *body)
@@ -99,8 +117,10 @@ raft_on_append (Raft *self, DmasCtx *ctx, DmasAgentId src, const uint8_t *body, 
     {
       Entry e;
       size_t used = raft_get_entry (body + off, len - off, &e);
-      if (used == 0)
+      if (used == 0 || !entry_well_formed (self, &e))
         {
+          if (used != 0)
+            free (e.d);
           ctx->api->metric (ctx, "malformed", 1.0);
           break;
         }

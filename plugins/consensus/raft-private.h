@@ -26,6 +26,7 @@ enum {
 #define APPEND_ACK_LEN 36
 #define META_LEN 28
 #define MAX_ENTRIES_PER_MSG 64
+#define MAX_TERM ((uint64_t) 1 << 62) /* terms at or above it are malformed */
 
 typedef enum { ROLE_FOLLOWER = 0, ROLE_CANDIDATE, ROLE_LEADER } Role;
 

@@ -86,7 +86,10 @@ raft_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type, cons
                 : type == RAFT_MSG_APPEND_ACK ? APPEND_ACK_LEN
                                               : 0;
   int exact = type != RAFT_MSG_APPEND;
+  /* Every message but BID starts with a term.  One no run can reach (2^62 elections) is a
+   * damaged body: adopting it would leave `term + 1` one wrap-around away from 0. */
   if (need == 0 || body == NULL || len < need || (exact && len != need)
+      || (type != RAFT_MSG_BID && dmas_get_u64 (body) >= MAX_TERM)
       || !raft_member_index (self, src, &src_idx))
     {
       ctx->api->metric (ctx, "malformed", 1.0);

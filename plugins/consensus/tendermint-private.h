@@ -79,6 +79,8 @@ typedef struct {
   uint8_t proposed; /* propose() was called */
   uint8_t proposal_sent;
   uint8_t resume;   /* restored: resume `round` at the next callback */
+  uint8_t heard;    /* buffered: a message of this height arrived, at first_heard */
+  DmasTime first_heard;
   int32_t round;
   DmasTime round_started;
   int32_t locked_round;

@@ -271,6 +271,17 @@ tendermint_progress (Tendermint *self, DmasCtx *ctx, Slot *s)
           tendermint_start_round (self, ctx, s, skip);
           continue;
         }
+      /* Joining a height whose announcement never came (tendermint.c, Joining). */
+      if (s->state == SLOT_BUFFERED && s->heard && !s->proposed
+          && dmas_now (ctx) - s->first_heard >= tendermint_gossip_interval (self, 0))
+        {
+          int32_t join = 0;
+          for (uint32_t i = 0; i < s->n_rounds; i++)
+            if (s->rounds[i].round > join && tendermint_round_senders (self, s, &s->rounds[i]) > 0)
+              join = s->rounds[i].round;
+          tendermint_start_round (self, ctx, s, join);
+          continue;
+        }
       if (s->state != SLOT_ACTIVE)
         return;
 

@@ -60,7 +60,14 @@
  *   (so does a restarted agent whose bid is gone).  Without that, a height opened while only
  *   a quorum was up, one of which failed since, would never see a quorum of bids again, and
  *   no proposal could ever be valid.  A real bid supersedes an abstention wherever it
- *   arrives (propose() after all, or a peer's gossip).
+ *   arrives (propose() after all, or a peer's gossip).  An agent whose announcement was
+ *   lost (a lossy link) hears the height from fewer than f+1 agents, maybe from its home
+ *   alone: it also joins, in the highest round it heard of, once messages of the height keep
+ *   coming a gossip interval (see Gossip) after the first one without propose().  Otherwise
+ *   a slot only its home learnt of would stall for good.  On a good network propose() comes
+ *   one bidding delay after the first message, long before; a Byzantine agent can make
+ *   correct ones join a height nobody announced, which they then decide rejected (they all
+ *   abstain) at the cost of one height's rounds.
  *
  *   Stable storage.  Per open height, key "tendermint/<job>/<epoch>": round, lockedValue,
  *   lockedRound, validValue (with its evidence), validRound, and our prevote and precommit of
@@ -233,6 +240,11 @@ tm_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type, const 
       return DMAS_OK;
     }
 
+  if (s->state == SLOT_BUFFERED && !s->heard)
+    {
+      s->heard = 1;
+      s->first_heard = dmas_now (ctx);
+    }
   switch (type)
     {
     case TM_MSG_BID: tendermint_on_bid (ctx, s, bid_idx, &bid); break;

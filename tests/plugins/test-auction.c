@@ -129,7 +129,8 @@ test_in_order (void)
 
   for (guint a = 0; a < 5; a++)
     g_assert_cmpint (propose (host, a, slot, scores[a]), ==, DMAS_OK);
-  g_assert_cmpuint (mock_host_n_timers (host), ==, 1); /* the home's deadline */
+  /* The home's deadline, and each other bidder's first ASK (cancelled by the AWARD). */
+  g_assert_cmpuint (mock_host_n_timers (host), ==, 1 + 4);
   g_assert_cmpuint (mock_host_deliver_all (host), ==, 8);
 
   DmasBid winner = { .job = 17, .agent = 1, .score = 0.9 };
@@ -233,11 +234,11 @@ test_buffer_before_propose (void)
   g_assert_cmpint (propose (host, 2, slot, scores[2]), ==, DMAS_OK);
   g_assert_cmpuint (mock_host_deliver_all (host), ==, 2);
   assert_nobody_decided (host, slot);
-  g_assert_cmpuint (mock_host_n_timers (host), ==, 0);
+  g_assert_cmpuint (mock_host_n_timers (host), ==, 2); /* the two bidders' first ASK */
 
   mock_host_advance (host, 7 * DMAS_MS);
   g_assert_cmpint (propose (host, 0, slot, scores[0]), ==, DMAS_OK);
-  g_assert_cmpuint (mock_host_n_timers (host), ==, 0); /* complete at once: no deadline */
+  g_assert_cmpuint (mock_host_n_timers (host), ==, 2); /* complete at once: no deadline */
   g_assert_cmpuint (mock_host_deliver_all (host), ==, 2);
   DmasBid winner = { .job = 9, .agent = 1, .score = 0.3 };
   assert_all_decided (host, slot, winner, 7 * DMAS_MS);

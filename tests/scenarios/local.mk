@@ -90,3 +90,12 @@ EXTRA_tests_scenarios_test_liveness_DEPENDENCIES = plugins/consensus/tendermint.
 	plugins/consensus/weighted-voting.la plugins/consensus/auction.la \
 	plugins/bidding/heuristic.la plugins/faults/crash.la
 EXTRA_DIST += tests/scenarios/tendermint-livelock.yaml
+# Consensus over bad links (loss, duplication, reordering, corruption, delay): every
+# asynchronous protocol settles every job, during a lasting fault and after one heals.
+check_PROGRAMS += tests/scenarios/test-bad-links
+TESTS += tests/scenarios/test-bad-links
+tests_scenarios_test_bad_links_LDADD = $(scenario_ldadd)
+EXTRA_tests_scenarios_test_bad_links_DEPENDENCIES = plugins/consensus/raft.la \
+	plugins/consensus/multipaxos.la plugins/consensus/pbft.la plugins/consensus/tendermint.la \
+	plugins/consensus/auction.la plugins/bidding/heuristic.la plugins/faults/link.la
+EXTRA_DIST += tests/scenarios/bad-links.yaml
