@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # configs: shipped example configurations, installed under $(pkgdatadir)/configs.
 configsdir = $(pkgdatadir)/configs
-dist_configs_DATA = configs/single.yaml
+dist_configs_DATA = configs/quickstart.yaml configs/single.yaml
 
 # Comparison campaigns: methods x conditions x repetitions (framework/campaign).
 comparedir = $(pkgdatadir)/configs/compare

@@ -10,6 +10,7 @@ include tests/consensus-broken/local.mk
 include tests/scenarios/local.mk
 include tests/cli/local.mk
 include tests/sdk/local.mk
+include tests/install/local.mk
 include tests/stats/local.mk
 include tests/campaign/local.mk
 include tests/report/local.mk

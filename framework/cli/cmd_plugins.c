@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "cli/cli.h"
+#include "cli/plugins-test.h"
 #include "plugin/registry.h"
 
 typedef struct {
@@ -92,6 +93,10 @@ dmas_cmd_plugins (int argc, char **argv)
   g_autoptr (GPtrArray) list = NULL;
   g_auto (GStrv) dirs = NULL;
 
+  /* `dmas plugins test PATH.so` checks one file (cli/plugins-test.c); everything else lists. */
+  if (argc > 1 && strcmp (argv[1], "test") == 0)
+    return dmas_cmd_plugins_test (argc - 1, argv + 1);
+
   g_set_prgname ("dmas plugins");
   g_option_context_set_summary (
       context, "Lists every plugin component found on the search path, one per line:\n"
@@ -102,6 +107,8 @@ dmas_cmd_plugins (int argc, char **argv)
       "tree's plugins/*/.libs (when dmas runs from its build tree), then\n"
       "%s.  Directories that do not exist are skipped.\n\n"
       "Files that fail to load are reported on stderr with the reason.\n"
+      "'dmas plugins test PATH.so' checks the components of one plugin file through\n"
+      "simulator runs (see dmas plugins test --help).\n"
       "Exit status: 0 when at least one component was found (even if some files\n"
       "failed to load), 1 when none was found, 2 on a usage error.\n", DMAS_PLUGINDIR);
   g_option_context_set_description (context, description);

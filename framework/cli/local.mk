@@ -6,6 +6,11 @@ dmas_SOURCES += \
 	framework/cli/setup.c
 dmas_SOURCES += framework/cli/cmd_config.c
 dmas_SOURCES += framework/cli/cmd_plugins.c
+# `dmas plugins test` (cmd_plugins.c dispatches to it).
+plugins_test_sources = framework/cli/plugins-test.c framework/cli/plugins-test.h \
+	framework/cli/plugins-test-private.h framework/cli/plugins-test-run.c \
+	framework/cli/plugins-test-bidding.c
+dmas_SOURCES += $(plugins_test_sources)
 dmas_SOURCES += framework/cli/cmd_run.c
 dmas_SOURCES += framework/cli/cmd_report.c
 dmas_SOURCES += framework/cli/cmd_replay.c

@@ -11,7 +11,8 @@ check_PROGRAMS += tests/unit/test-registry tests/unit/test-registry-params \
 TESTS += tests/unit/test-registry tests/unit/test-registry-params tests/unit/test-registry-cmd
 tests_unit_test_registry_LDADD = libdmas.la
 tests_unit_test_registry_params_LDADD = libdmas.la
-tests_unit_test_registry_cmd_SOURCES = tests/unit/test-registry-cmd.c framework/cli/cmd_plugins.c
+tests_unit_test_registry_cmd_SOURCES = tests/unit/test-registry-cmd.c framework/cli/cmd_plugins.c \
+	$(plugins_test_sources)
 tests_unit_test_registry_cmd_LDADD = libdmas.la
 
 check_PROGRAMS += tests/unit/test-config
