@@ -18,3 +18,4 @@ include tests/faults-net/local.mk
 include tests/faults-byz/local.mk
 include tests/faults-patterns/local.mk
 include tests/bench/local.mk
+include tests/packaging/local.mk
