@@ -367,6 +367,12 @@ pbft_send_own_bid (Pbft *self, DmasCtx *ctx, Slot *s)
       pbft_slot_add_bid (self, ctx, s, self->me, s->own_score, s->own_sig);
       return;
     }
+  pbft_send_own_bid_to (self, ctx, s, prim);
+}
+
+void
+pbft_send_own_bid_to (Pbft *self, DmasCtx *ctx, const Slot *s, uint32_t to)
+{
   uint8_t b[BID_MSG_LEN];
   dmas_put_u64 (b, s->job);
   dmas_put_u32 (b + 8, s->epoch);
@@ -374,7 +380,7 @@ pbft_send_own_bid (Pbft *self, DmasCtx *ctx, Slot *s)
   dmas_put_u32 (b + 16, self->members[self->me]);
   dmas_put_double (b + 20, s->own_score);
   memcpy (b + 28, s->own_sig, SIG);
-  ctx->api->send (ctx, self->members[prim], MSG_BID, b, sizeof b);
+  ctx->api->send (ctx, self->members[to], MSG_BID, b, sizeof b);
 }
 
 int

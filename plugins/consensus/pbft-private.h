@@ -219,6 +219,8 @@ void pbft_accept_pre_prepare (Pbft *self, DmasCtx *ctx, uint64_t seq, const uint
 void pbft_slot_add_bid (Pbft *self, DmasCtx *ctx, Slot *s, uint32_t idx, double score,
                         const uint8_t *sig);
 void pbft_send_own_bid (Pbft *self, DmasCtx *ctx, Slot *s);
+/* Sends this agent's own signed bid of `s` to member index `to`. */
+void pbft_send_own_bid_to (Pbft *self, DmasCtx *ctx, const Slot *s, uint32_t to);
 int pbft_propose (void *self_, DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
 
 /* pbft-view.c */

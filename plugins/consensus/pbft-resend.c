@@ -72,19 +72,6 @@ resend_votes (Pbft *self, DmasCtx *ctx, uint64_t seq, const Entry *e)
     }
 }
 
-static void
-send_own_bid_to (Pbft *self, DmasCtx *ctx, const Slot *s, uint32_t to)
-{
-  uint8_t b[BID_MSG_LEN];
-  dmas_put_u64 (b, s->job);
-  dmas_put_u32 (b + 8, s->epoch);
-  dmas_put_u32 (b + 12, s->home);
-  dmas_put_u32 (b + 16, self->members[self->me]);
-  dmas_put_double (b + 20, s->own_score);
-  memcpy (b + 28, s->own_sig, SIG);
-  ctx->api->send (ctx, self->members[to], MSG_BID, b, sizeof b);
-}
-
 void
 pbft_abstain (Pbft *self, DmasCtx *ctx, Slot *s)
 {
@@ -117,7 +104,7 @@ pbft_solicit (Pbft *self, DmasCtx *ctx, Slot *s)
     return;
   for (uint32_t i = 0; i < self->n; i++)
     if (i != self->me && !s->ev[i].has)
-      send_own_bid_to (self, ctx, s, i);
+      pbft_send_own_bid_to (self, ctx, s, i);
 }
 
 void

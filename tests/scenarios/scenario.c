@@ -2,7 +2,10 @@
 /* Helpers of the end-to-end scenario tests: temp dirs, running `dmas`, reading its results. */
 #include "config.h"
 
+#include <signal.h>
 #include <sys/wait.h>
+
+#include <gio/gio.h>
 
 #include <glib/gstdio.h>
 
@@ -241,4 +244,67 @@ scen_run_consensus (const gchar *prefix, const gchar *consensus, const gchar *co
   g_assert_cmpint (scen_summary_int (*out, "validity_violations"), ==, 0);
   g_assert_cmpint (scen_summary_int (*out, "duplicate_executions"), ==, 0);
   return tmpdir;
+}
+
+/* ---- runs bounded in wall-clock time ---- */
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean timed_out;
+} BoundedWait;
+
+static void
+bounded_exit (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  BoundedWait *w = user_data;
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+bounded_timeout (gpointer user_data)
+{
+  BoundedWait *w = user_data;
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+gint
+scen_dmas_bounded (const gchar *const *args, guint wall_limit_s)
+{
+  const gchar *build = g_getenv ("DMAS_BUILDDIR");
+  g_assert_nonnull (build);
+  g_autofree gchar *dmas = g_build_filename (build, "dmas", NULL);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, dmas);
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = g_subprocess_newv ((const gchar *const *) argv->pdata,
+                                                    G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  BoundedWait w = { g_main_loop_new (context, FALSE), FALSE };
+  g_subprocess_wait_async (proc, NULL, bounded_exit, &w);
+  GSource *timer = g_timeout_source_new_seconds (wall_limit_s);
+  g_source_set_callback (timer, bounded_timeout, &w, NULL);
+  g_source_attach (timer, context);
+  g_main_loop_run (w.loop);
+  g_source_destroy (timer);
+  g_source_unref (timer);
+  if (w.timed_out)
+    {
+      g_subprocess_send_signal (proc, SIGINT);
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_main_loop_unref (w.loop);
+  g_main_context_pop_thread_default (context);
+  if (w.timed_out || !g_subprocess_get_if_exited (proc))
+    return -1;
+  return g_subprocess_get_exit_status (proc);
 }

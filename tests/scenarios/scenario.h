@@ -35,6 +35,12 @@ gchar *scen_src_path (const gchar *rel);
  * out, err: (out) (optional) (transfer full) its stdout and stderr.  A non-empty stderr is
  * also shown with g_test_message().  Returns: its exit status, or -1 when a signal ended it. */
 gint scen_dmas (const gchar *const *args, gchar **out, gchar **err);
+/* `$DMAS_BUILDDIR/dmas ARGS...` (NULL-terminated, without the program name; stdout
+ * discarded), interrupted with SIGINT (dmas then writes its partial results) when it has not
+ * ended within `wall_limit_s` seconds of wall-clock time: for runs that must end but might
+ * not (a livelock grows virtual time without bound).  Returns: its exit status, or -1 when it
+ * had to be interrupted or a signal ended it. */
+gint scen_dmas_bounded (const gchar *const *args, guint wall_limit_s);
 /* `dmas run CONFIG -o OUTDIR --quiet EXTRA...` (extra: nullable, NULL-terminated), asserting
  * that it exits 0; its stdout and stderr are shown when it does not. */
 void scen_run (const gchar *config, const gchar *outdir, const gchar *const *extra);

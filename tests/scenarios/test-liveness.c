@@ -15,65 +15,15 @@
  * it.  Generous, so that a slow or loaded machine does not fail it. */
 #define WALL_LIMIT_S 60
 
-typedef struct {
-  GMainLoop *loop;
-  gboolean timed_out;
-} Wait;
-
-static void
-on_run_exit (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *w = user_data;
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  Wait *w = user_data;
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
-}
-
 /* `dmas run CONFIG -o OUTDIR -q --set scheduling.consensus=C`, interrupted (SIGINT: it then
  * writes its partial results) when it has not ended within WALL_LIMIT_S.  Returns: its exit
  * status, or -1 when it had to be interrupted. */
 static gint
 run_bounded (const gchar *config, const gchar *outdir, const gchar *consensus)
 {
-  const gchar *build = g_getenv ("DMAS_BUILDDIR");
-  g_assert_nonnull (build);
-  g_autofree gchar *dmas = g_build_filename (build, "dmas", NULL);
   g_autofree gchar *method = g_strdup_printf ("scheduling.consensus=%s", consensus);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) proc
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dmas, "run", config, "-o",
-                          outdir, "-q", "--set", method, NULL);
-  g_assert_no_error (error);
-
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-  Wait w = { g_main_loop_new (context, FALSE), FALSE };
-  g_subprocess_wait_async (proc, NULL, on_run_exit, &w);
-  GSource *timer = g_timeout_source_new_seconds (WALL_LIMIT_S);
-  g_source_set_callback (timer, on_timeout, &w, NULL);
-  g_source_attach (timer, context);
-  g_main_loop_run (w.loop);
-  g_source_destroy (timer);
-  g_source_unref (timer);
-  if (w.timed_out)
-    {
-      g_subprocess_send_signal (proc, SIGINT);
-      g_subprocess_wait (proc, NULL, &error);
-      g_assert_no_error (error);
-    }
-  g_main_loop_unref (w.loop);
-  g_main_context_pop_thread_default (context);
-  if (w.timed_out || !g_subprocess_get_if_exited (proc))
-    return -1;
-  return g_subprocess_get_exit_status (proc);
+  const gchar *args[] = { "run", config, "-o", outdir, "-q", "--set", method, NULL };
+  return scen_dmas_bounded (args, WALL_LIMIT_S);
 }
 
 /* The jobs of OUTDIR/jobs.csv that did not complete, as "id (state)" for the failure message. */
