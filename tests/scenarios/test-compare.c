@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* configs/compare/consensus.yaml through the real `dmas run`: the shipped campaign, cut down
- * to two methods and one repetition of each of its ten fault conditions. */
+ * to two methods and one repetition of each of its eight fault conditions. */
 #include "config.h"
 
 #include <string.h>
@@ -40,14 +40,14 @@ test_campaign (ScenFixture *f, gconstpointer data)
   g_setenv ("DMAS_GNUPLOT", "", TRUE);
   scen_run (config, out, extra);
 
-  /* 2 methods x 10 fault conditions x 1 repetition.  Without faults and under crashes every
+  /* 2 methods x 8 fault conditions x 1 repetition.  Without faults and under crashes every
    * run is clean; under the other conditions each run finished with a summary. */
   g_autofree gchar *plan_text = scen_read_file (out, "campaign.json");
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_data (parser, plan_text, -1, NULL));
   JsonArray *runs = json_object_get_array_member (json_node_get_object (
                                                     json_parser_get_root (parser)), "runs");
-  g_assert_cmpuint (json_array_get_length (runs), ==, 20);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 16);
   for (guint i = 0; i < json_array_get_length (runs); i++)
     {
       const gchar *id = json_object_get_string_member (json_array_get_object_element (runs, i),
@@ -71,7 +71,7 @@ test_campaign (ScenFixture *f, gconstpointer data)
   /* The comparison: one summary.csv row per point, stats.json, the page. */
   g_autofree gchar *csv = scen_read_file (out, "summary.csv");
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 20 + 1); /* header, rows, final "" */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 16 + 1); /* header, rows, final "" */
   g_autofree gchar *stats = scen_read_file (out, "stats.json");
   g_assert_true (json_parser_load_from_data (parser, stats, -1, NULL));
   g_autofree gchar *html = g_build_filename (out, "report.html", NULL);
