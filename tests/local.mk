@@ -19,3 +19,4 @@ include tests/faults-byz/local.mk
 include tests/faults-patterns/local.mk
 include tests/bench/local.mk
 include tests/packaging/local.mk
+include tests/llm/local.mk

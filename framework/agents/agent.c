@@ -65,7 +65,7 @@ dmas_agent_new (DmasSim *sim, DmasAgentId id, GError **error)
    * agent only runs what it is sent. */
   if (g_strcmp0 (sim->config->scheduling.mode, "centralized") == 0)
     return agent;
-  agent->bidding = dmas_host_ctx_new (sim, agent, sim->bidding, sim->bidding_params);
+  agent->bidding = dmas_sim_bidding_ctx_new (sim, agent);
   agent->consensus = dmas_host_ctx_new (sim, agent, sim->consensus, sim->consensus_params);
   if (!dmas_bidding_create (agent->bidding, error)
       || !dmas_consensus_create (agent->consensus, error))
@@ -147,6 +147,8 @@ propose (DmasAgent *agent, DmasJobId id, gdouble score)
 
   agent->jobs[id] |= DMAS_AGENT_JOB_PROPOSED;
   dmas_bidlog_record (sim->bids, id, slot.epoch, agent->id, score);
+  if (sim->observer != NULL && sim->observer->bid != NULL)
+    sim->observer->bid (sim->observer_data, dmas_engine_now (sim->engine), &slot, &bid);
   int status = dmas_consensus_propose (agent->consensus, &slot, &bid);
   if (status < 0)
     dmas_sim_log (sim, agent->id, "%s: propose(job %" G_GUINT64_FORMAT ") failed with %d",
@@ -267,7 +269,11 @@ dmas_agent_bid_ready (DmasAgent *agent, const DmasBid *bid)
     return DMAS_ESTATE;
   agent->jobs[bid->job] &= (guint8) ~DMAS_AGENT_JOB_BID_PENDING;
   const DmasJob *job = &agent->sim->workload->jobs[bid->job - 1];
-  propose (agent, bid->job, checked_score (agent, job, bid->score));
+  /* A Byzantine agent trusts its (compromised) model: its claims go out unchecked and the
+   * protocol has to cope (api->bid_plausible); only garbage is still refused. */
+  const gboolean unchecked = !dmas_sim_agent_correct (agent->sim, agent->id)
+                             && bid->score >= 0.0;
+  propose (agent, bid->job, unchecked ? bid->score : checked_score (agent, job, bid->score));
   return DMAS_OK;
 }
 
@@ -446,6 +452,9 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
   /* Score 0 means "cannot run this job": a slot won with 0 has no winner at all. */
   if (!(bid->score > 0.0))
     winner = DMAS_AGENT_NONE;
+  if (sim->observer != NULL && sim->observer->decide != NULL)
+    sim->observer->decide (sim->observer_data, dmas_engine_now (sim->engine), agent->id, slot,
+                           bid);
 
   /* A decision for an older slot than the agent knows (its job was re-announced since) is
    * checked for agreement but not acted upon: the newer slot decides where the job goes. */
@@ -524,7 +533,11 @@ dmas_agent_decide (DmasAgent *agent, const DmasSlot *slot, const DmasBid *bid)
 static void
 on_job_started (gpointer user_data, const DmasJob *job, DmasTime start)
 {
-  dmas_recovery_job_started (user_data, job, start);
+  DmasAgent *agent = user_data;
+  DmasSim *sim = agent->sim;
+  dmas_recovery_job_started (agent, job, start);
+  if (sim->observer != NULL && sim->observer->job_started != NULL)
+    sim->observer->job_started (sim->observer_data, start, job->id, agent->id);
 }
 
 static void
@@ -535,6 +548,8 @@ on_job_finished (gpointer user_data, const DmasJob *job, DmasTime start, DmasTim
   DmasSim *sim = agent->sim;
   if (dmas_recovery_job_ended (agent, job, start, end, killed) && !killed)
     dmas_byz_note_completion (sim, job->id);
+  if (!killed && sim->observer != NULL && sim->observer->job_finished != NULL)
+    sim->observer->job_finished (sim->observer_data, end, job->id, agent->id);
   if (agent->bidding != NULL)
     dmas_bidding_job_finished (agent->bidding, job, start, end);
 
@@ -582,7 +597,7 @@ reset_contexts (DmasAgent *agent)
   dmas_host_ctx_free (agent->bidding);
   if (sim->central != NULL)
     return; /* no instances in centralized mode */
-  agent->bidding = dmas_host_ctx_new (sim, agent, sim->bidding, sim->bidding_params);
+  agent->bidding = dmas_sim_bidding_ctx_new (sim, agent);
   agent->consensus = dmas_host_ctx_new (sim, agent, sim->consensus, sim->consensus_params);
 }
 

@@ -10,7 +10,7 @@
 #include "agents/sim-private.h"
 
 static const gchar *const strategy_names[] = {
-  "none", "silent", "omit", "inflate", "hijack", "equivocate", "replay",
+  "none", "silent", "omit", "inflate", "hijack", "equivocate", "replay", "compromised",
 };
 
 void
@@ -213,9 +213,10 @@ dmas_byz_keeps_job (DmasAgent *agent, const DmasJob *job)
     /* It keeps heartbeating, so no failure detector suspects it and no recovery re-announces
      * the job: captured for good. */
     reason = g_strdup_printf ("captured by Byzantine agent %u (hijack): never run", agent->id);
-  else if (s == DMAS_BYZ_INFLATE && !dmas_cluster_fits (agent->cluster, job))
-    reason = g_strdup_printf ("won by Byzantine agent %u (inflate) whose cluster cannot fit "
-                              "it", agent->id);
+  else if (s != DMAS_BYZ_NONE && !dmas_cluster_fits (agent->cluster, job))
+    /* Only a liar's claim can win such a job: honest bids for it are 0 (agent.c). */
+    reason = g_strdup_printf ("won by Byzantine agent %u (%s) whose cluster cannot fit it",
+                              agent->id, strategy_names[s]);
   if (reason == NULL)
     return FALSE;
   dmas_recovery_give_up (agent->sim, job->id, reason);

@@ -48,7 +48,7 @@ bidders_create (CentralReplica *r, GError **error)
   for (DmasAgentId a = 0; a < sim->n_agents; a++)
     {
       /* The cluster's own context and stream: self_id() is the cluster the bid is for. */
-      r->bidders[a] = dmas_host_ctx_new (sim, sim->agents[a], sim->bidding, sim->bidding_params);
+      r->bidders[a] = dmas_sim_bidding_ctx_new (sim, sim->agents[a]);
       if (!dmas_bidding_create (r->bidders[a], error))
         return FALSE;
     }

@@ -611,6 +611,9 @@ target_up (const Target *target)
                                : dmas_central_is_up (target->central, target->replica);
 }
 
+static void append_event_json (const DmasFaults *faults, const DmasFaultEvent *e,
+                               GString *out);
+
 static void
 record (DmasFaults *faults, const gchar *fault, DmasAgentId agent, guint entry,
         const gchar *details)
@@ -623,6 +626,13 @@ record (DmasFaults *faults, const gchar *fault, DmasAgentId agent, guint entry,
     .details = g_strdup (details),
   };
   g_array_append_val (faults->events, event);
+  DmasSim *sim = faults->sim;
+  if (sim->observer != NULL && sim->observer->fault != NULL)
+    {
+      g_autoptr (GString) json = g_string_new (NULL);
+      append_event_json (faults, &event, json);
+      sim->observer->fault (sim->observer_data, event.t, json->str);
+    }
 }
 
 void
@@ -722,6 +732,43 @@ dmas_faults_events (const DmasFaults *faults, guint *n_out)
   return (const DmasFaultEvent *) faults->events->data;
 }
 
+/* One event as a faults.jsonl object (no newline). */
+static void
+append_event_json (const DmasFaults *faults, const DmasFaultEvent *e, GString *out)
+{
+  const FaultEntry *entry = g_ptr_array_index (faults->entries, e->entry);
+  const DmasNode *params = entry->params;
+
+  g_string_append (out, "{\"t\":");
+  dmas_append_seconds (out, e->t);
+  g_string_append_printf (out, ",\"fault\":\"%s\"", e->fault);
+  if (e->agent == DMAS_AGENT_CONTROLLER || e->agent == DMAS_AGENT_BACKUP)
+    g_string_append_printf (out, ",\"agent\":\"%s\"", dmas_fault_target_name (e->agent));
+  else if (e->agent != DMAS_AGENT_NONE)
+    g_string_append_printf (out, ",\"agent\":%u", e->agent);
+  if (e->details != NULL && *e->details != '\0')
+    g_string_append_printf (out, ",%s", e->details);
+  g_string_append_printf (out, ",\"source\":\"%s\"", entry->source);
+  /* Parameter names are [a-z0-9_-]: no escaping needed; values go through json-glib. */
+  for (guint p = 0; p < params->keys->len; p++)
+    {
+      const gchar *name = g_ptr_array_index (params->keys, p);
+      g_autoptr (JsonNode) value = dmas_config_node_to_json (g_ptr_array_index (params->values,
+                                                                                p));
+      g_autofree gchar *text = json_to_string (value, FALSE);
+
+      /* The event's own keys come first and win over a parameter of the same name (a
+       * partition's resolved "groups" over the entry's "groups: minority"). */
+      g_autofree gchar *member = g_strdup_printf ("\"%s\":", name);
+      if (strcmp (name, "t") == 0 || strcmp (name, "fault") == 0
+          || strcmp (name, "agent") == 0 || strcmp (name, "source") == 0
+          || (e->details != NULL && strstr (e->details, member) != NULL))
+        continue;
+      g_string_append_printf (out, ",\"%s\":%s", name, text);
+    }
+  g_string_append (out, "}");
+}
+
 gchar *
 dmas_faults_to_jsonl (const DmasFaults *faults)
 {
@@ -729,38 +776,8 @@ dmas_faults_to_jsonl (const DmasFaults *faults)
 
   for (guint i = 0; faults != NULL && i < faults->events->len; i++)
     {
-      const DmasFaultEvent *e = &g_array_index (faults->events, DmasFaultEvent, i);
-      const FaultEntry *entry = g_ptr_array_index (faults->entries, e->entry);
-      const DmasNode *params = entry->params;
-
-      g_string_append (out, "{\"t\":");
-      dmas_append_seconds (out, e->t);
-      g_string_append_printf (out, ",\"fault\":\"%s\"", e->fault);
-      if (e->agent == DMAS_AGENT_CONTROLLER || e->agent == DMAS_AGENT_BACKUP)
-        g_string_append_printf (out, ",\"agent\":\"%s\"", dmas_fault_target_name (e->agent));
-      else if (e->agent != DMAS_AGENT_NONE)
-        g_string_append_printf (out, ",\"agent\":%u", e->agent);
-      if (e->details != NULL && *e->details != '\0')
-        g_string_append_printf (out, ",%s", e->details);
-      g_string_append_printf (out, ",\"source\":\"%s\"", entry->source);
-      /* Parameter names are [a-z0-9_-]: no escaping needed; values go through json-glib. */
-      for (guint p = 0; p < params->keys->len; p++)
-        {
-          const gchar *name = g_ptr_array_index (params->keys, p);
-          g_autoptr (JsonNode) value = dmas_config_node_to_json (g_ptr_array_index (params->values,
-                                                                                    p));
-          g_autofree gchar *text = json_to_string (value, FALSE);
-
-          /* The event's own keys come first and win over a parameter of the same name (a
-           * partition's resolved "groups" over the entry's "groups: minority"). */
-          g_autofree gchar *member = g_strdup_printf ("\"%s\":", name);
-          if (strcmp (name, "t") == 0 || strcmp (name, "fault") == 0
-              || strcmp (name, "agent") == 0 || strcmp (name, "source") == 0
-              || (e->details != NULL && strstr (e->details, member) != NULL))
-            continue;
-          g_string_append_printf (out, ",\"%s\":%s", name, text);
-        }
-      g_string_append (out, "}\n");
+      append_event_json (faults, &g_array_index (faults->events, DmasFaultEvent, i), out);
+      g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);
 }

@@ -8,6 +8,7 @@
 
 #include "agents/byzantine-hooks.h"
 #include "agents/faults.h"
+#include "agents/host-llm.h"
 #include "agents/host_api.h"
 #include "agents/sim-private.h"
 #include "agents/signature.h"
@@ -511,6 +512,9 @@ static const DmasHostApi host_api = {
   .fault_degrade = api_fault_degrade,
   .fault_byzantine = api_fault_byzantine,
   .accuse = api_accuse,
+  .llm_request = dmas_host_llm_request,
+  .secret = dmas_host_secret,
+  .bid_plausible = dmas_host_bid_plausible,
 };
 
 const DmasHostApi *
@@ -583,6 +587,8 @@ ctx_destroy_instance (DmasHostCtx *ctx)
     ((const DmasBiddingOps *) ctx->info->ops)->destroy (self);
   else if (ctx->kind == DMAS_KIND_FAULT)
     ((const DmasFaultOps *) ctx->info->ops)->destroy (self);
+  else if (ctx->kind == DMAS_KIND_LLM)
+    ((const DmasLlmOps *) ctx->info->ops)->destroy (self);
   else
     ((const DmasConsensusOps *) ctx->info->ops)->destroy (self);
 }

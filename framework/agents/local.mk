@@ -13,6 +13,8 @@ libdmas_la_SOURCES += \
 	framework/agents/faults.h \
 	framework/agents/host_api.c \
 	framework/agents/host_api.h \
+	framework/agents/host-llm.c \
+	framework/agents/host-llm.h \
 	framework/agents/sched_msg.c \
 	framework/agents/sched_msg.h \
 	framework/agents/sim.c \

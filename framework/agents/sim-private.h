@@ -12,6 +12,7 @@
 #include "agents/faults.h"
 #include "agents/signature.h"
 #include "agents/sim.h"
+#include "llm/service.h"
 #include "net/network.h"
 #include "world/platform.h"
 #include "world/workload.h"
@@ -65,7 +66,28 @@ struct DmasSim {
   DmasBidLog *bids;
   guint64 stall_token;      /* progress_token() at the last stall check (sim.c) */
   gboolean service_available; /* at the last dmas_sim_service_update() */
+  /* Appended (llm): the other bidder of a hybrid pool (NULL: every agent uses `bidding`). */
+  const DmasComponentInfo *bidding_other;
+  DmasNode *bidding_other_params;
+  /* Appended (llm): the run's provider and the host's LLM service (agents/host-llm.c), NULL
+   * when the sim was built without a registry. */
+  DmasLlmSettings llm_settings;
+  DmasLlmSecrets *llm_secrets;
+  DmasNode *llm_params;
+  DmasHostCtx *llm_ctx;
+  DmasLlmProvider llm_provider; /* borrowed by `llm` for the run */
+  DmasLlmService *llm;
+  /* Appended (llm): what the run shows as it happens (dmas_sim_set_observer). */
+  const DmasSimObserver *observer;
+  gpointer observer_data;
 };
+
+/* The bidding component (and its parameters) of agent `agent`: scheduling.bidding, or in a
+ * hybrid pool maybe scheduling.hybrid.bidding (agents/sim.c). */
+const DmasComponentInfo *dmas_sim_bidding_of (const DmasSim *sim, DmasAgentId agent,
+                                              const DmasNode **params_out);
+/* A context for `agent`'s bidding component (dmas_sim_bidding_of).  Returns: (transfer full). */
+DmasHostCtx *dmas_sim_bidding_ctx_new (DmasSim *sim, DmasAgent *agent);
 
 #define DMAS_SIM_EXTRA_ENDPOINTS 3u
 

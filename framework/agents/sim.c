@@ -2,12 +2,15 @@
 /* One simulated run: builds the world from the config, drives it, diagnoses deadlocks. */
 #include "config.h"
 
+#include <math.h>
+
 #include <stdarg.h>
 #include <string.h>
 
 #include <gio/gio.h>
 
 #include "agents/byzantine-hooks.h"
+#include "agents/host-llm.h"
 #include "agents/sim-private.h"
 #include "metrics/summary.h"
 #include "world/events.h"
@@ -194,6 +197,37 @@ build (DmasSim *sim, GError **error)
   return TRUE;
 }
 
+/* A hybrid pool's other bidder, when the pool is mixed at all. */
+static gboolean
+find_hybrid (DmasSim *sim, DmasRegistry *registry, GError **error)
+{
+  const DmasConfig *config = sim->config;
+  if (config->scheduling.hybrid.bidding == NULL || config->scheduling.hybrid.fraction >= 1.0)
+    return TRUE;
+  return find_component (sim, registry, DMAS_KIND_BIDDING, config->scheduling.hybrid.bidding,
+                         &sim->bidding_other, &sim->bidding_other_params, error);
+}
+
+const DmasComponentInfo *
+dmas_sim_bidding_of (const DmasSim *sim, DmasAgentId agent, const DmasNode **params_out)
+{
+  /* Spread evenly: agent i is in the main share when the running count floor(i x f) steps
+   * up at i, so any prefix of the ids holds its fair share (f = 0.4: agents 1, 3, ...). */
+  const gdouble f = sim->config->scheduling.hybrid.fraction;
+  gboolean main_share = sim->bidding_other == NULL
+                        || floor ((agent + 1) * f + 1e-9) > floor (agent * f + 1e-9);
+  *params_out = main_share ? sim->bidding_params : sim->bidding_other_params;
+  return main_share ? sim->bidding : sim->bidding_other;
+}
+
+DmasHostCtx *
+dmas_sim_bidding_ctx_new (DmasSim *sim, DmasAgent *agent)
+{
+  const DmasNode *params = NULL;
+  const DmasComponentInfo *info = dmas_sim_bidding_of (sim, agent->id, &params);
+  return dmas_host_ctx_new (sim, agent, info, params);
+}
+
 DmasSim *
 dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
 {
@@ -205,7 +239,9 @@ dmas_sim_new (const DmasConfig *config, DmasRegistry *registry, GError **error)
                           &sim->bidding, &sim->bidding_params, error)
       || !find_component (sim, registry, DMAS_KIND_CONSENSUS, config->scheduling.consensus,
                           &sim->consensus, &sim->consensus_params, error)
+      || !find_hybrid (sim, registry, error)
       || !build (sim, error)
+      || !dmas_sim_llm_setup (sim, registry, error)
       || (sim->faults = dmas_faults_new (sim, registry, error)) == NULL
       || !dmas_faults_arm (sim->faults, error))
     return NULL;
@@ -245,6 +281,9 @@ dmas_sim_free (DmasSim *sim)
   for (guint i = 0; sim->agents != NULL && i < sim->n_agents; i++)
     dmas_agent_free (sim->agents[i]);
   g_free (sim->agents);
+  dmas_sim_llm_teardown (sim);
+  if (sim->bidding_other_params != NULL)
+    dmas_node_free (sim->bidding_other_params);
   dmas_detector_free (sim->detector);
   dmas_recovery_free (sim->recovery);
   dmas_network_free (sim->network);
@@ -262,6 +301,26 @@ dmas_sim_free (DmasSim *sim)
   g_free (sim->first_winner);
   g_free (sim->slot_flags);
   g_free (sim);
+}
+
+void
+dmas_sim_set_observer (DmasSim *sim, const DmasSimObserver *observer, gpointer data)
+{
+  sim->observer = observer;
+  sim->observer_data = data;
+}
+
+DmasLlmService *
+dmas_sim_llm (const DmasSim *sim)
+{
+  return sim->llm;
+}
+
+const gchar *
+dmas_sim_agent_name (const DmasSim *sim, DmasAgentId agent)
+{
+  g_return_val_if_fail (agent < sim->n_agents, "?");
+  return dmas_platform_cluster (sim->platform, agent)->name;
 }
 
 gboolean
@@ -367,6 +426,20 @@ dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint, gchar **diagn
     sim->metrics->msgs_corrupted = nf->corrupted;
     sim->metrics->msgs_corrupt_delivered = nf->corrupt_delivered;
   }
+  if (sim->llm != NULL)
+    {
+      const DmasLlmCounters *lc = dmas_llm_service_counters (sim->llm);
+      sim->metrics->llm.calls = lc->calls;
+      sim->metrics->llm.attempts = lc->attempts;
+      sim->metrics->llm.retries = lc->retries;
+      sim->metrics->llm.invalid = lc->invalid;
+      sim->metrics->llm.failures = lc->failures;
+      sim->metrics->llm.tokens_in = lc->tokens_in;
+      sim->metrics->llm.tokens_out = lc->tokens_out;
+      sim->metrics->llm.latency_sum_s = lc->latency_sum_s;
+      sim->metrics->llm.latency_max_s = lc->latency_max_s;
+      sim->metrics->llm.wall_s = lc->wall_s;
+    }
   return status;
 }
 

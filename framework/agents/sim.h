@@ -59,6 +59,38 @@ guint dmas_sim_n_agents (const DmasSim *sim);
 void dmas_sim_schedule_crash (DmasSim *sim, DmasAgentId agent, DmasTime at,
                               DmasTime restart_after);
 
+/* What a run shows as it happens (the demo prints it; a live dashboard could too).  Every
+ * callback is optional; all run inside the engine's dispatch, in virtual-time order, and
+ * must not call back into the sim.  Arguments are borrowed for the call. */
+typedef struct DmasLlmCall DmasLlmCall;
+typedef struct DmasLlmOutcome DmasLlmOutcome;
+typedef struct DmasSimObserver {
+  /* An agent proposes `bid` for `slot` to its consensus instance (its vote). */
+  void (*bid) (gpointer data, DmasTime now, const DmasSlot *slot, const DmasBid *bid);
+  /* Agent `agent`'s consensus instance decided `bid->agent` for `slot`. */
+  void (*decide) (gpointer data, DmasTime now, DmasAgentId agent, const DmasSlot *slot,
+                  const DmasBid *bid);
+  /* A fault took effect: its faults.jsonl line (one JSON object, no newline). */
+  void (*fault) (gpointer data, DmasTime now, const gchar *json);
+  /* An agent's LLM exchange finished (when it was asked: the answer reaches the agent
+   * outcome->latency later). */
+  void (*llm) (gpointer data, DmasTime now, const DmasLlmCall *call,
+               const DmasLlmOutcome *outcome);
+  /* A job started (on `agent`) or finished. */
+  void (*job_started) (gpointer data, DmasTime now, DmasJobId job, DmasAgentId agent);
+  void (*job_finished) (gpointer data, DmasTime now, DmasJobId job, DmasAgentId agent);
+} DmasSimObserver;
+
+/* Sets the observer (borrowed: it and `data` must outlive the run).  Call before the run. */
+void dmas_sim_set_observer (DmasSim *sim, const DmasSimObserver *observer, gpointer data);
+
+/* Returns: (transfer none) (nullable) the run's LLM service (framework/llm/service.h), NULL
+ * when the run has none (components compiled into a test program). */
+typedef struct DmasLlmService DmasLlmService;
+DmasLlmService *dmas_sim_llm (const DmasSim *sim);
+/* Returns: (transfer none) the name of agent `agent`'s cluster. */
+const gchar *dmas_sim_agent_name (const DmasSim *sim, DmasAgentId agent);
+
 G_END_DECLS
 
 #endif /* DMAS_AGENTS_SIM_H */

@@ -32,6 +32,9 @@ int dmas_cmd_plugins (int argc, char **argv);
 int dmas_cmd_report (int argc, char **argv);
 int dmas_cmd_replay (int argc, char **argv);
 int dmas_cmd_evaluate (int argc, char **argv);
+int dmas_cmd_demo (int argc, char **argv);
+int dmas_cmd_check (int argc, char **argv);
+int dmas_cmd_setup_env (int argc, char **argv);
 
 G_END_DECLS
 

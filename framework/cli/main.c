@@ -23,6 +23,9 @@ static const DmasCommand commands[] = {
   { "report", dmas_cmd_report, "regenerate the tables, statistics, plots and report.html of a campaign" },
   { "replay", dmas_cmd_replay, "rerun one run of a campaign and check its trace digest" },
   { "evaluate", dmas_cmd_evaluate, "run the resilience campaign (configs/paper/resilience.yaml)" },
+  { "demo", dmas_cmd_demo, "the fault-tolerance demonstration: LLM agents, PBFT, Byzantine faults" },
+  { "check", dmas_cmd_check, "verify the installation: plugins, config, gnuplot, LLM endpoint" },
+  { "setup-env", dmas_cmd_setup_env, "write the LLM provider's URL and key to .env (mode 0600)" },
 };
 
 static void

@@ -41,6 +41,8 @@ typedef struct {
   guint64 given_up;         /* jobs whose client stopped retrying (a home was down) */
   guint64 faults_injected;
   guint fault_events;       /* lines of faults.jsonl */
+  guint64 jobs_completed;
+  guint64 llm_calls, llm_invalid, llm_failures; /* an llm component under test */
 } Outcome;
 
 void plugins_test_outcome_clear (Outcome *o);
@@ -60,6 +62,8 @@ DmasConfig *plugins_test_load_config (const PluginsTest *pt, const DmasComponent
 /* Reports "deterministic": seed 1 twice, with `crashes`, gives the same trace digest. */
 void plugins_test_check_deterministic (Tally *t, const PluginsTest *pt,
                                        const DmasComponentInfo *info, guint crashes);
+/* Reports the properties of an llm component (cli/plugins-test-llm.c). */
+void plugins_test_check_llm (Tally *t, const PluginsTest *pt, const DmasComponentInfo *info);
 /* Reports the bidding properties of `info` (cli/plugins-test-bidding.c). */
 void plugins_test_check_bidding (Tally *t, const PluginsTest *pt,
                                  const DmasComponentInfo *info);

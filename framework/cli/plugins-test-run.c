@@ -68,12 +68,21 @@ scenario_for (const DmasComponentInfo *info, const gchar *const *params)
       const gchar *eq = strchr (params[i], '=');
       g_string_append_printf (given, ", %.*s: %s", (int) (eq - params[i]), params[i], eq + 1);
     }
-  const gchar *bidding = info->kind == DMAS_KIND_BIDDING ? info->name : PARTNER_BIDDING;
+  /* An llm component answers the LLM bidder of every agent; the auction waits for all bids,
+   * however long a model takes. */
+  const gchar *bidding = info->kind == DMAS_KIND_BIDDING ? info->name
+                         : info->kind == DMAS_KIND_LLM ? "llm" : PARTNER_BIDDING;
   const gchar *consensus = info->kind == DMAS_KIND_CONSENSUS ? info->name : PARTNER_CONSENSUS;
   g_string_append_printf (text, "scheduling: {mode: distributed, bidding: %s, consensus: %s}\n",
                           bidding, consensus);
+  if (info->kind == DMAS_KIND_LLM)
+    g_string_append_printf (text, "llm: {provider: %s}\n", info->name);
   if (info->kind == DMAS_KIND_FAULT)
     g_string_append_printf (text, "faults:\n  - {type: %s%s}\n", info->name, given->str);
+  else if (info->kind == DMAS_KIND_LLM)
+    g_string_append_printf (text, "params:\n  consensus/%s: {deadline: 10s}\n"
+                            "  llm/%s: {%s}\n", PARTNER_CONSENSUS, info->name,
+                            given->len > 0 ? given->str + 2 : "");
   else if (given->len > 0)
     g_string_append_printf (text, "params:\n  %s/%s: {%s}\n", dmas_kind_to_string (info->kind),
                             info->name, given->str + 2);
@@ -145,9 +154,15 @@ plugins_test_run (const PluginsTest *pt, const DmasComponentInfo *info, guint64 
   out->validity = m->validity_violations;
   out->faults_injected = m->faults_injected;
   for (guint i = 0; i < m->n_jobs; i++)
-    out->undecided += m->jobs[i].state == DMAS_JOB_SUBMITTED
-                      && m->jobs[i].accepted != DMAS_TIME_NONE;
+    {
+      out->undecided += m->jobs[i].state == DMAS_JOB_SUBMITTED
+                        && m->jobs[i].accepted != DMAS_TIME_NONE;
+      out->jobs_completed += m->jobs[i].state == DMAS_JOB_COMPLETED;
+    }
   out->given_up = m->submissions_given_up;
+  out->llm_calls = m->llm.calls;
+  out->llm_invalid = m->llm.invalid;
+  out->llm_failures = m->llm.failures;
   dmas_faults_events (dmas_sim_faults (sim), &out->fault_events);
   return TRUE;
 }

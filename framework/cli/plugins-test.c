@@ -145,6 +145,8 @@ test_file (const gchar *path, const gchar *plugin_path, const gchar *const *para
         plugins_test_check_bidding (&t, pt, info);
       else if (info->kind == DMAS_KIND_FAULT)
         check_fault (&t, pt, info);
+      else if (info->kind == DMAS_KIND_LLM)
+        plugins_test_check_llm (&t, pt, info);
       else
         plugins_test_report (&t, FALSE, info, "kind", "not supported yet by dmas plugins test");
     }

@@ -215,6 +215,8 @@ read_typed (DmasConfig *c, const DmasNode *r)
   c->scheduling.ha.backup = strcmp (get_str (r, "scheduling.ha.backup"), "true") == 0;
   c->scheduling.ha.takeover = get_duration (r, "scheduling.ha.takeover");
   c->scheduling.ha.heartbeat = get_duration (r, "scheduling.ha.heartbeat");
+  c->scheduling.hybrid.fraction = get_double (r, "scheduling.hybrid.fraction");
+  c->scheduling.hybrid.bidding = dup_str (r, "scheduling.hybrid.bidding");
 
   c->clients.timeout = get_duration (r, "clients.timeout");
   c->clients.backoff = get_duration (r, "clients.backoff");
@@ -313,6 +315,7 @@ dmas_config_free (DmasConfig *config)
   g_free (config->scheduling.bidding);
   g_free (config->scheduling.consensus);
   g_free (config->scheduling.local_policy);
+  g_free (config->scheduling.hybrid.bidding);
   dmas_node_free (config->resolved); /* params points into it */
   g_free (config);
 }

@@ -122,6 +122,12 @@ typedef struct {
       DmasTime takeover;  /* silence of the controller in charge before the standby takes over */
       DmasTime heartbeat; /* period of the heartbeats to the standby */
     } ha;
+    /* Appended (llm): mixed pools.  fraction of the agents (spread evenly over the ids) bid
+     * with `bidding`, the others with hybrid.bidding. */
+    struct {
+      gdouble fraction;
+      gchar *bidding;     /* component name */
+    } hybrid;
   } scheduling;
 
   /* The clients that submit jobs (both modes).  A zero timeout (only in configs built by

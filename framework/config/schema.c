@@ -164,6 +164,15 @@ static const DmasSchemaKey schema[] = {
   { "scheduling.ha.heartbeat", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "10s",
     "period of the heartbeats the controller in charge sends the standby; below takeover" },
 
+  { "scheduling.hybrid", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
+    "mixed pools: a share of the agents bids with scheduling.bidding, the others with "
+    "hybrid.bidding (e.g. some LLM agents among heuristic ones)" },
+  { "scheduling.hybrid.fraction", DMAS_SCHEMA_DOUBLE, RANGE_ (0, 1), NULL, NULL, "1",
+    "share of the agents that use scheduling.bidding, spread evenly over the agent ids "
+    "(agent i does when floor((i+1) x fraction) > floor(i x fraction)); 1 = all" },
+  { "scheduling.hybrid.bidding", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT, 0, 0, NULL, NULL,
+    "heuristic", "bidding component of the other agents" },
+
   { "clients", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
     "the users' clients that submit jobs through the network, and retry" },
   { "clients.timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "5s",
@@ -185,6 +194,48 @@ static const DmasSchemaKey schema[] = {
     "every live agent sends a heartbeat (centralized: a report) at least this often" },
   { "heartbeat.timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "15s",
     "a peer (or agent) not heard from for this long is suspected" },
+
+  { "llm", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
+    "the language model behind LLM bidders (bidding: llm): provider, limits, record/replay" },
+  { "llm.provider", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT, 0, 0, NULL, NULL, "simulated",
+    "llm component: simulated (offline, deterministic), replay, ollama, openai, sambastudio; "
+    "its parameters go under params (e.g. params: {llm/ollama: {url: ...}})" },
+  { "llm.model", DMAS_SCHEMA_STRING, NONE_, NULL, NULL, "\"\"",
+    "model name sent to the provider; empty = the provider's default" },
+  { "llm.temperature", DMAS_SCHEMA_DOUBLE, RANGE_ (0, 2), NULL, NULL, "0",
+    "sampling temperature (0: the most deterministic answers a model gives)" },
+  { "llm.max_tokens", DMAS_SCHEMA_INT, RANGE_ (1, 1000000), NULL, NULL, "512",
+    "longest answer asked for, in tokens" },
+  { "llm.connect_timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "5s",
+    "online providers: give up connecting after this long (one attempt)" },
+  { "llm.timeout", DMAS_SCHEMA_DURATION, ABOVE_ (0), NULL, NULL, "60s",
+    "online providers: give up one attempt after this long in all" },
+  { "llm.retries", DMAS_SCHEMA_INT, RANGE_ (0, 100), NULL, NULL, "3",
+    "extra attempts after a transient failure (timeout, connection error, HTTP 408, 429, "
+    "500-504); other failures are never retried" },
+  { "llm.backoff", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "1s",
+    "wait before the first retry; doubles per retry, with jitter; a Retry-After header wins" },
+  { "llm.backoff_max", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "30s",
+    "longest wait before a retry; a Retry-After beyond it gives up (counted as a failure)" },
+  { "llm.budget_calls", DMAS_SCHEMA_INT, MIN_ (0), NULL, NULL, "0",
+    "HTTP attempts allowed per run (0 = no limit); once spent, bidders fall back" },
+  { "llm.budget_time", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "0s",
+    "wall-clock time allowed in LLM exchanges per run (0 = no limit); once spent, bidders "
+    "fall back" },
+  { "llm.max_reply_bytes", DMAS_SCHEMA_INT, RANGE_ (256, 67108864), NULL, NULL, "65536",
+    "a reply body longer than this is refused (counted as invalid)" },
+  { "llm.record", DMAS_SCHEMA_STRING, NONE_, NULL, NULL, "\"\"",
+    "file (relative to the working directory) to which every exchange is appended as a "
+    "JSON line, for the replay provider; empty = off" },
+  { "llm.prompts", DMAS_SCHEMA_STRING, NONE_, NULL, NULL, "\"\"",
+    "directory of the prompt templates (system.txt, bid.txt, compromised.txt); empty = "
+    "the built-in ones" },
+  { "llm.latency_mean", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "2s",
+    "offline providers (simulated; replay of an old cache without latencies): virtual "
+    "latency of an answer, mean ..." },
+  { "llm.latency_jitter", DMAS_SCHEMA_DURATION, MIN_ (0), NULL, NULL, "1s",
+    "... plus a uniform draw in [-jitter, +jitter] (never below 0); online providers use "
+    "the measured time instead" },
 
   { "params", DMAS_SCHEMA_OPEN_MAP, NONE_, NULL, NULL, "{}",
     "component parameters: 'name' or 'kind/name' -> map, checked by the component" },

@@ -83,6 +83,12 @@ typedef struct {
   guint64 jobs_completed_byzantine; /* of those, jobs that completed all the same */
   guint64 byzantine_detected;     /* accusations of an agent that was Byzantine */
   guint64 byzantine_false_accusations; /* accusations of a correct agent */
+  /* Appended (llm): the LLM service's counters (framework/llm/service.h), copied at the end
+   * of a run that had a service; summary.json shows them when llm_calls > 0. */
+  struct {
+    guint64 calls, attempts, retries, invalid, failures, tokens_in, tokens_out;
+    gdouble latency_sum_s, latency_max_s, wall_s;
+  } llm;
 } DmasMetrics;
 
 /* [start, end) in virtual time; end DMAS_TIME_NONE while open (closed by the run's end). */

@@ -243,6 +243,20 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_uint (b, "jobs_completed_byzantine", m->jobs_completed_byzantine);
   add_uint (b, "byzantine_detected", m->byzantine_detected);
   add_uint (b, "byzantine_false_accusations", m->byzantine_false_accusations);
+  if (m->llm.calls > 0)
+    {
+      /* Only runs that asked a model: the other summaries stay as they were. */
+      add_uint (b, "llm_calls", m->llm.calls);
+      add_uint (b, "llm_attempts", m->llm.attempts);
+      add_uint (b, "llm_retries", m->llm.retries);
+      add_uint (b, "llm_invalid", m->llm.invalid);
+      add_uint (b, "llm_failures", m->llm.failures);
+      add_uint (b, "llm_fallbacks", (guint64) dmas_metrics_get (m, "llm_fallbacks"));
+      add_uint (b, "llm_tokens_in", m->llm.tokens_in);
+      add_uint (b, "llm_tokens_out", m->llm.tokens_out);
+      add_double (b, "llm_latency_mean_s", m->llm.latency_sum_s / (gdouble) m->llm.calls);
+      add_double (b, "llm_latency_max_s", m->llm.latency_max_s);
+    }
 
   if (in->workload != NULL)
     {
@@ -276,6 +290,8 @@ dmas_summary_to_json (const DmasSummaryInput *in)
   add_double (b, "events_per_s",
               in->wall_clock.wall_s > 0.0 ? (gdouble) in->events / in->wall_clock.wall_s : 0.0);
   add_uint (b, "peak_rss_kb", in->wall_clock.peak_rss_kb);
+  if (in->metrics->llm.calls > 0)
+    add_double (b, "llm_wall_s", in->metrics->llm.wall_s);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "config");

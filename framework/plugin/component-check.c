@@ -119,6 +119,13 @@ check_ops (const gchar *path, const gchar *label, const DmasKindInfo *kind, cons
           return NULL;
         }
     }
+  const gchar *problem = NULL;
+  if (!dmas_kind_check_ops (kind, copy, &problem))
+    {
+      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_OPS, "%s: %s: %s", path, label,
+                   problem);
+      return NULL;
+    }
   return g_steal_pointer (&copy);
 }
 
@@ -135,26 +142,19 @@ check_component (const gchar *path, guint index, const DmasComponent *c,
   const gchar *owner;
   DmasComponentInfo *info;
 
-  if (name_ok && (kind != NULL || dmas_kind_is_reserved (c->kind)))
+  if (name_ok && kind != NULL)
     label = g_strdup_printf ("component %s/%s", dmas_kind_to_string (c->kind), c->name);
   else if (name_ok)
     label = g_strdup_printf ("component '%s'", c->name);
   else
     label = g_strdup_printf ("component #%u", index);
 
-  if (kind == NULL && dmas_kind_is_reserved (c->kind))
-    {
-      g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_KIND,
-                   "%s: %s: kind '%s' is not supported yet by this host", path, label,
-                   dmas_kind_to_string (c->kind));
-      return NULL;
-    }
   if (kind == NULL)
     {
       g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_KIND,
-                   "%s: %s: unknown kind %d (this host knows bidding = %d, consensus = %d "
-                   "and fault = %d)", path, label, (int) c->kind, DMAS_KIND_BIDDING,
-                   DMAS_KIND_CONSENSUS, DMAS_KIND_FAULT);
+                   "%s: %s: unknown kind %d (this host knows bidding = %d, consensus = %d, "
+                   "fault = %d and llm = %d)", path, label, (int) c->kind, DMAS_KIND_BIDDING,
+                   DMAS_KIND_CONSENSUS, DMAS_KIND_FAULT, DMAS_KIND_LLM);
       return NULL;
     }
   if (c->api_major != kind->api_major)

@@ -29,6 +29,14 @@ static const gsize fault_mandatory[] = {
 };
 static const gchar *const fault_mandatory_names[] = { "create", "destroy", "arm" };
 
+/* Plus one rule no offset list can say: an llm component has `answer` or both `http_build`
+ * and `http_parse` (dmas_kind_check_ops). */
+static const gsize llm_mandatory[] = {
+  offsetof (DmasLlmOps, create),
+  offsetof (DmasLlmOps, destroy),
+};
+static const gchar *const llm_mandatory_names[] = { "create", "destroy" };
+
 static const DmasKindInfo kinds[] = {
   { DMAS_KIND_BIDDING, "bidding", DMAS_BIDDING_API_MAJOR, DMAS_BIDDING_API_MINOR,
     DMAS_BIDDING_OPS_MIN_SIZE, sizeof (DmasBiddingOps), bidding_mandatory,
@@ -39,15 +47,8 @@ static const DmasKindInfo kinds[] = {
   { DMAS_KIND_FAULT, "fault", DMAS_FAULT_API_MAJOR, DMAS_FAULT_API_MINOR,
     DMAS_FAULT_OPS_MIN_SIZE, sizeof (DmasFaultOps), fault_mandatory, fault_mandatory_names,
     G_N_ELEMENTS (fault_mandatory) },
-};
-
-/* Reserved kinds have names (so YAML and error messages can speak of them) but no ops the
- * host could call yet. */
-static const struct {
-  DmasKind kind;
-  const gchar *name;
-} reserved[] = {
-  { DMAS_KIND_LLM, "llm" },
+  { DMAS_KIND_LLM, "llm", DMAS_LLM_API_MAJOR, DMAS_LLM_API_MINOR, DMAS_LLM_OPS_MIN_SIZE,
+    sizeof (DmasLlmOps), llm_mandatory, llm_mandatory_names, G_N_ELEMENTS (llm_mandatory) },
 };
 
 const DmasKindInfo *
@@ -59,15 +60,6 @@ dmas_kind_info (DmasKind kind)
   return NULL;
 }
 
-gboolean
-dmas_kind_is_reserved (DmasKind kind)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
-    if (reserved[i].kind == kind)
-      return TRUE;
-  return FALSE;
-}
-
 const gchar *
 dmas_kind_to_string (DmasKind kind)
 {
@@ -75,9 +67,6 @@ dmas_kind_to_string (DmasKind kind)
 
   if (info != NULL)
     return info->name;
-  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
-    if (reserved[i].kind == kind)
-      return reserved[i].name;
   return "unknown";
 }
 
@@ -93,13 +82,25 @@ dmas_kind_from_string (const gchar *text, DmasKind *out)
           *out = kinds[i].kind;
         return TRUE;
       }
-  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
-    if (strcmp (text, reserved[i].name) == 0)
-      {
-        if (out != NULL)
-          *out = reserved[i].kind;
-        return TRUE;
-      }
+  return FALSE;
+}
+
+gboolean
+dmas_kind_check_ops (const DmasKindInfo *kind, const void *ops, const gchar **problem)
+{
+  if (kind->kind != DMAS_KIND_LLM)
+    return TRUE;
+  const DmasLlmOps *llm = ops;
+  gboolean online = llm->http_build != NULL || llm->http_parse != NULL;
+  if (llm->answer != NULL && online)
+    *problem = "has both 'answer' and 'http_build'/'http_parse' (an llm component is offline "
+               "or online, not both)";
+  else if (llm->answer == NULL && (llm->http_build == NULL || llm->http_parse == NULL))
+    *problem = "needs 'answer', or both 'http_build' and 'http_parse'";
+  else if ((llm->probe_build == NULL) != (llm->probe_parse == NULL))
+    *problem = "has only one of 'probe_build' and 'probe_parse'";
+  else
+    return TRUE;
   return FALSE;
 }
 

@@ -23,10 +23,12 @@ typedef struct {
 } DmasKindInfo;
 
 /* Returns: (transfer none) (nullable) the host's description of `kind`, or NULL when the
- * kind is unknown or reserved (see dmas_kind_is_reserved). */
+ * kind is unknown. */
 const DmasKindInfo *dmas_kind_info (DmasKind kind);
-/* TRUE for kinds the SDK names but this host cannot run yet (llm). */
-gboolean dmas_kind_is_reserved (DmasKind kind);
+/* The rules about a kind's ops beyond "these are non-NULL" (an llm component is offline or
+ * online).  `ops` is the host-sized copy.  Returns: FALSE with *problem set (static). */
+gboolean dmas_kind_check_ops (const DmasKindInfo *kind, const void *ops,
+                              const gchar **problem);
 /* Ops structs larger than this are taken for garbage rather than for a future minor. */
 #define DMAS_OPS_MAX_SIZE 4096
 

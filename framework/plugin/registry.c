@@ -265,11 +265,7 @@ dmas_registry_lookup (DmasRegistry *registry, DmasKind kind, const gchar *name,
   message = g_string_new (NULL);
   g_string_append_printf (message, "no %s component '%s' found", dmas_kind_to_string (kind),
                           name);
-  if (dmas_kind_is_reserved (kind))
-    g_string_append_printf (message, ": kind '%s' is not supported yet by this host",
-                            dmas_kind_to_string (kind));
-  else
-    append_hint (registry, kind, name, message);
+  append_hint (registry, kind, name, message);
   g_string_append (message, "; searched: ");
   if (registry->searched->len == 0)
     g_string_append (message, "no directories");

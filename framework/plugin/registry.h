@@ -92,12 +92,19 @@ const DmasComponentInfo *dmas_registry_resolve (DmasRegistry *registry,
                                                 const DmasConfig *config,
                                                 DmasKind kind, const gchar *given,
                                                 DmasNode **params_out, GError **error);
-/* Resolves the components named under `scheduling:` and writes their parameters, defaults
- * filled, back into the config's resolved tree (so `dmas config` and config.resolved.yaml
- * show them).  Returns FALSE with error set when a component is missing or a parameter is
- * bad. */
+/* Resolves the components named under `scheduling:` (the hybrid pool's bidder too) and the
+ * llm provider (when the config wants an LLM: dmas_config_wants_llm), and writes
+ * their parameters, defaults filled, back into the config's resolved tree (so `dmas config`
+ * and config.resolved.yaml show them).  Returns FALSE with error set when a component is
+ * missing or a parameter is bad. */
 gboolean dmas_registry_fill_config (DmasRegistry *registry, DmasConfig *config,
                                     GError **error);
+/* Appended (llm).  The config's llm.provider (borrowed; NULL for a tree without it). */
+const gchar *dmas_config_llm_provider (const DmasConfig *config);
+/* Appended (llm).  TRUE when an agent bids with the LLM bidder (scheduling.bidding or the
+ * hybrid pool's is `llm`): only then does a run set up its provider and the host's LLM
+ * service (a bidder of another name gets DMAS_ESTATE from llm_request). */
+gboolean dmas_config_wants_llm (const DmasConfig *config);
 
 const gchar *dmas_kind_to_string (DmasKind kind);
 gboolean dmas_kind_from_string (const gchar *text, DmasKind *out);

@@ -26,8 +26,9 @@ dmas_registry_resolve (DmasRegistry *registry, const DmasConfig *config, DmasKin
   if (name == NULL || *name == '\0')
     {
       g_set_error (error, DMAS_PLUGIN_ERROR, DMAS_PLUGIN_ERROR_NOT_FOUND,
-                   "%s: scheduling.%s names no component", config->source,
-                   dmas_kind_to_string (kind));
+                   "%s: %s names no component", config->source,
+                   kind == DMAS_KIND_LLM ? "llm.provider"
+                   : kind == DMAS_KIND_BIDDING ? "scheduling.bidding" : "scheduling.consensus");
       return NULL;
     }
   const DmasComponentInfo *info = dmas_registry_lookup (registry, kind, name, error);
@@ -42,18 +43,50 @@ dmas_registry_resolve (DmasRegistry *registry, const DmasConfig *config, DmasKin
   return info;
 }
 
+const gchar *
+dmas_config_llm_provider (const DmasConfig *config)
+{
+  const DmasNode *node = config->resolved != NULL
+                             ? dmas_node_lookup (config->resolved, "llm.provider") : NULL;
+  return node != NULL ? node->scalar : NULL;
+}
+
+static gboolean
+is_llm_bidder (const gchar *given)
+{
+  return g_strcmp0 (component_name (given, DMAS_KIND_BIDDING), "llm") == 0;
+}
+
+gboolean
+dmas_config_wants_llm (const DmasConfig *config)
+{
+  const gboolean hybrid = config->scheduling.hybrid.bidding != NULL
+                          && config->scheduling.hybrid.fraction < 1.0;
+  return is_llm_bidder (config->scheduling.bidding)
+         || (hybrid && is_llm_bidder (config->scheduling.hybrid.bidding));
+}
+
 gboolean
 dmas_registry_fill_config (DmasRegistry *registry, DmasConfig *config, GError **error)
 {
+  /* The llm provider, when an agent bids with the LLM bidder (as the sim decides). */
+  const gchar *provider = dmas_config_wants_llm (config) ? dmas_config_llm_provider (config)
+                                                         : NULL;
+  const gboolean hybrid = config->scheduling.hybrid.bidding != NULL
+                          && config->scheduling.hybrid.fraction < 1.0;
   const struct {
     DmasKind kind;
     const gchar *given;
   } chosen[] = {
     { DMAS_KIND_BIDDING, config->scheduling.bidding },
     { DMAS_KIND_CONSENSUS, config->scheduling.consensus },
+    { DMAS_KIND_BIDDING, hybrid ? config->scheduling.hybrid.bidding : NULL },
+    { DMAS_KIND_LLM, provider },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (chosen); i++)
     {
+      if (i >= 2 && chosen[i].given == NULL)
+        continue;
       DmasNode *params = NULL;
       const DmasComponentInfo *info = dmas_registry_resolve (registry, config, chosen[i].kind,
                                                              chosen[i].given, &params, error);

@@ -10,6 +10,7 @@
 #include <dmas/bidding.h>
 #include <dmas/consensus.h>
 #include <dmas/fault.h>
+#include <dmas/llm.h>
 #include <dmas/wire.h>
 
 #endif /* DMAS_DMAS_H */

@@ -41,7 +41,11 @@ typedef enum {
   DMAS_BYZ_HIJACK,          /* inflates, and never runs what it wins */
   DMAS_BYZ_EQUIVOCATE,      /* Twins: two instances of its plugins under one identity, each
                              * talking to one half of the other agents */
-  DMAS_BYZ_REPLAY           /* re-sends old messages of its own at random later times */
+  DMAS_BYZ_REPLAY,          /* re-sends old messages of its own at random later times */
+  /* Appended (ABI 1.3): */
+  DMAS_BYZ_COMPROMISED      /* its bidder is compromised: an LLM bidder is told to lie (the
+                             * compromised instruction) and its claims go out unchecked; its
+                             * protocol code runs unmodified.  A non-LLM bidder is unaffected. */
 } DmasByzantineStrategy;
 
 typedef struct DmasByzantine {
@@ -56,6 +60,34 @@ typedef struct DmasByzantine {
 #define DMAS_STORAGE_KEY_MAX 128
 #define DMAS_STORAGE_VALUE_MAX (16u * 1024u * 1024u)
 
+/* What a bidder asks a model (llm_request).  Everything is borrowed for the call. */
+typedef struct DmasLlmAsk {
+  uint32_t struct_size;            /* sizeof (DmasLlmAsk) as the plugin was built */
+  const char *template_name;       /* "bid": the prompt template <prompts>/bid.txt */
+  const DmasJob *job;              /* the job the answer must be about */
+  const DmasClusterView *cluster;  /* the asking agent's own cluster */
+  const char *specialisation;      /* gpu, memory, compute, storage, network or general */
+  const char *const *vars;         /* extra {{name}} values: NULL-terminated name, value
+                                    * pairs; may be NULL */
+} DmasLlmAsk;
+
+/* The model's answer to an llm_request, parsed and checked by the host against the closed
+ * placement schema (docs/llm.md) and against the simulation (the job, the agent's cluster,
+ * node count and per-node capacity).  Strings are borrowed for the callback. */
+typedef struct DmasLlmResult {
+  uint32_t struct_size;   /* sizeof (DmasLlmResult) as the host was built */
+  int status;             /* DMAS_OK: a valid placement; DMAS_EINVAL: a reply that is not one
+                           * (message says why); DMAS_EFAIL: no usable reply at all
+                           * (transport failure after the retries, budget spent, replay miss) */
+  const char *message;    /* why, when status != DMAS_OK; "" otherwise */
+  DmasJobId job;          /* the fields of a schema-valid reply (0 / NULL otherwise) */
+  const char *cluster;
+  uint32_t nodes;
+  double score;           /* in [0, 1] */
+  const char *reasoning;
+  const char *content;    /* the raw reply text, NULL when there was none */
+} DmasLlmResult;
+
 /* Per-instance context.  The host allocates it (with private data after `api`) and passes it
  * to every callback of the instance; it stays valid until the instance's destroy() returns. */
 typedef struct DmasCtx {
@@ -68,6 +100,9 @@ typedef enum {
   DMAS_LOG_INFO = 2,
   DMAS_LOG_DEBUG = 3
 } DmasLogLevel;
+
+/* Called once with the answer of an llm_request, after its virtual latency. */
+typedef void (*DmasLlmReplyFn) (DmasCtx *ctx, void *data, const DmasLlmResult *result);
 
 /* Timer callback.  Runs in virtual time; `data` is what was given to timer_add. */
 typedef void (*DmasTimerFn) (DmasCtx *ctx, void *data);
@@ -197,6 +232,27 @@ struct DmasHostApi {
    * considers `agent` Byzantine.  Counted once per (accuser, accused) pair, as a true or a
    * false positive against the faults actually injected.  Returns DMAS_OK or DMAS_ENOENT. */
   int (*accuse) (DmasCtx *ctx, DmasAgentId agent);
+
+  /* LLM (appended, ABI 1.3).  Bidding components only: asks the run's llm provider (the
+   * config's `llm:` section).  The host renders the prompt from the template, calls the
+   * provider (timeouts, retries, budget), checks the reply, and calls fn(ctx, data, result)
+   * once, after the answer's virtual latency; free_fn (nullable) runs exactly once like a
+   * timer's (also when the instance is destroyed before the answer arrives).  Returns
+   * DMAS_OK, DMAS_ESTATE (no llm configured, or not a bidding instance) or DMAS_EINVAL. */
+  int (*llm_request) (DmasCtx *ctx, const DmasLlmAsk *ask, DmasLlmReplyFn fn, void *data,
+                      DmasFreeFn free_fn);
+  /* Secrets (appended, ABI 1.3).  llm components only (others get NULL): the value of the
+   * environment variable `name`, else of `name` in a .env file (the working directory's,
+   * then the home directory's); NULL when unset.  Borrowed, valid for the run.  Never log,
+   * print or store it. */
+  const char *(*secret) (DmasCtx *ctx, const char *name);
+  /* Plausibility (appended, ABI 1.3; any component): 1 when `bid` is one its agent could
+   * honestly place for `slot` -- score 0, or a positive score from an agent whose cluster
+   * (the platform description is public) can run the job; 0 when it claims a job its
+   * cluster can never run, or its score is negative or not a number; DMAS_ENOENT for an
+   * unknown job or agent, DMAS_EINVAL when bid->job != slot->job.  Protocols use it to
+   * refuse a liar's impossible claims. */
+  int (*bid_plausible) (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
 };
 
 /* Convenience wrappers, so plugin code reads dmas_now (ctx) rather than ctx->api->now (ctx). */

@@ -21,14 +21,15 @@ extern "C" {
  * 1.1: host fault capability (fault_crash, fault_restart, agent_up), sign/verify,
  *      persist/restore.
  * 1.2: network, degradation and Byzantine faults (fault_link_add/remove, fault_partition,
- *      fault_heal, fault_degrade, fault_byzantine), accuse. */
-#define DMAS_ABI_MINOR 2
+ *      fault_heal, fault_degrade, fault_byzantine), accuse.
+ * 1.3: llm_request, secret, bid_plausible; the llm kind. */
+#define DMAS_ABI_MINOR 3
 
 typedef enum {
   DMAS_KIND_BIDDING = 1,
   DMAS_KIND_CONSENSUS = 2,
   DMAS_KIND_FAULT = 3,
-  DMAS_KIND_LLM = 4    /* reserved: not supported yet by the host */
+  DMAS_KIND_LLM = 4    /* providers of model answers (dmas/llm.h) */
 } DmasKind;
 
 /* Types of component parameters. */

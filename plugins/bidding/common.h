@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the shipped bidders share: input checks, feasibility, job/cluster type fit, score floor. */
+/* What the shipped bidders share: input checks, feasibility, type fit, best fit, score floor. */
 #ifndef DMAS_PLUGINS_BIDDING_COMMON_H
 #define DMAS_PLUGINS_BIDDING_COMMON_H
 
@@ -79,6 +79,44 @@ bid_type_fit (DmasJobType job, DmasClusterType cluster)
     default: return BID_TYPE_NEUTRAL;
     }
   return match ? BID_TYPE_MATCH : BID_TYPE_MISMATCH;
+}
+
+/* The seed's best-fit score (DESIGN §13, its calculate_bid) of a job the cluster can fit,
+ * before any floor or load term:
+ *
+ *   (0.4·cpu + 0.3·mem) + 0.3·gpu
+ *
+ *   cpu = min(1, job.cores / cores_per_node)
+ *   mem = min(1, job.memory_gb / memory_gb_per_node)
+ *   gpu = min(1, job.gpus / gpus_per_node)  if the cluster has GPUs
+ *         1                                 if it has none and the job needs none
+ *         0                                 otherwise (unreachable: such a job is infeasible)
+ *
+ * bidding/heuristic explains the ratios (per-node request over per-node capacity: best fit)
+ * and the GPU term (a GPU cluster is penalised for a CPU job).  A resource the cluster does
+ * not have at all counts as a perfect match (term 1), which also avoids 0/0.  One formula for
+ * every bidder that needs it (heuristic, and llm's fallback), evaluated in the order written
+ * with -ffp-contract=off, so it gives the same double everywhere. */
+static inline double
+bid_fill_ratio (double request, double capacity)
+{
+  if (capacity <= 0.0)
+    return 1.0;
+  double r = request / capacity;
+  return r < 1.0 ? r : 1.0;
+}
+
+static inline double
+bid_best_fit (const DmasJob *job, const DmasClusterView *cluster)
+{
+  double cpu = bid_fill_ratio ((double) job->cores, (double) cluster->cores_per_node);
+  double mem = bid_fill_ratio (job->memory_gb, cluster->memory_gb_per_node);
+  double gpu;
+  if (cluster->gpus_per_node > 0)
+    gpu = bid_fill_ratio ((double) job->gpus, (double) cluster->gpus_per_node);
+  else
+    gpu = job->gpus == 0 ? 1.0 : 0.0;
+  return 0.4 * cpu + 0.3 * mem + 0.3 * gpu;
 }
 
 /* Clamps to [0, 1], then lifts a feasible job's 0 to BID_EPSILON. */

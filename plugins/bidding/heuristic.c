@@ -5,19 +5,18 @@
 
 #include <dmas/dmas.h>
 
+#include "common.h"
+
 /* The score, exactly as implemented (DESIGN §13, the seed's calculate_bid):
  *
  *   feasible  ⇔ job.nodes ≤ cluster.nodes ∧ job.cores ≤ cores_per_node
  *               ∧ job.memory_gb ≤ memory_gb_per_node ∧ job.gpus ≤ gpus_per_node
  *   infeasible ⇒ score = 0
  *   feasible   ⇒ score = (0.4·cpu + 0.3·mem) + 0.3·gpu − load_weight·L/(L+1),
- *                then raised to HEURISTIC_EPSILON if that is not > 0
+ *                then raised to BID_EPSILON if that is not > 0
  *
- *   cpu = min(1, job.cores / cores_per_node)
- *   mem = min(1, job.memory_gb / memory_gb_per_node)
- *   gpu = min(1, job.gpus / gpus_per_node)  if the cluster has GPUs
- *         1                                 if it has none and the job needs none
- *         0                                 otherwise (unreachable: such a job is infeasible)
+ *   cpu, mem, gpu: the fill ratios of bid_best_fit() (common.h, shared with bidding/llm's
+ *                  fallback so that both give the same bits)
  *   L   = queued_jobs + running_jobs
  *
  * Feasibility is checked against TOTAL capacity, not what is free now: the question is whether
@@ -40,42 +39,18 @@
  * 0/0.
  *
  * The terms are evaluated in the order written above with -ffp-contract=off, so the result is
- * the same double on every machine. */
-
-/* Score 0 means "can never run this job" (DmasBid contract).  A feasible job can reach 0 from
+ * the same double on every machine.
+ *
+ * Score 0 means "can never run this job" (DmasBid contract).  A feasible job can reach 0 from
  * the formula (a job asking 0 cores and 0 GB and no GPU on a GPU cluster, or a large load
- * penalty), and must not be mistaken for an impossible one, so it gets this instead: far below
- * any score the formula gives a real request, so it never changes a ranking among them. */
-#define HEURISTIC_EPSILON 1e-9
+ * penalty), and must not be mistaken for an impossible one, so it gets BID_EPSILON instead:
+ * far below any score the formula gives a real request, so it never changes a ranking among
+ * them.  No clamp at 1 (bid_final_score would add one): the formula never exceeds 1 and the
+ * load term only lowers it, so the seed's bits stay as they were. */
 
 typedef struct {
   double load_weight;
 } Heuristic;
-
-static double
-fill_ratio (double request, double capacity)
-{
-  if (capacity <= 0.0)
-    return 1.0;
-  double r = request / capacity;
-  return r < 1.0 ? r : 1.0;
-}
-
-static int
-heuristic_feasible (const DmasJob *job, const DmasClusterView *cluster)
-{
-  return job->nodes <= cluster->nodes && job->cores <= cluster->cores_per_node
-         && job->memory_gb <= cluster->memory_gb_per_node
-         && job->gpus <= cluster->gpus_per_node;
-}
-
-static double
-heuristic_gpu_term (const DmasJob *job, const DmasClusterView *cluster)
-{
-  if (cluster->gpus_per_node > 0)
-    return fill_ratio ((double) job->gpus, (double) cluster->gpus_per_node);
-  return job->gpus == 0 ? 1.0 : 0.0;
-}
 
 static void *
 heuristic_create (DmasCtx *ctx, DmasError *err)
@@ -129,16 +104,13 @@ heuristic_bid (void *self_, DmasCtx *ctx, const DmasJob *job, const DmasClusterV
                            "heuristic: cluster of agent %u has invalid memory %g GB per node",
                            cluster->agent, cluster->memory_gb_per_node);
 
-  if (!heuristic_feasible (job, cluster))
+  if (!bid_feasible (job, cluster))
     {
       out->score = 0.0;
       return DMAS_OK;
     }
 
-  double cpu = fill_ratio ((double) job->cores, (double) cluster->cores_per_node);
-  double mem = fill_ratio (job->memory_gb, cluster->memory_gb_per_node);
-  double gpu = heuristic_gpu_term (job, cluster);
-  double score = 0.4 * cpu + 0.3 * mem + 0.3 * gpu;
+  double score = bid_best_fit (job, cluster);
 
   /* Skipped at weight 0 so that the default is the seed's formula bit for bit. */
   if (self->load_weight > 0.0)
@@ -147,7 +119,7 @@ heuristic_bid (void *self_, DmasCtx *ctx, const DmasJob *job, const DmasClusterV
       score -= self->load_weight * (load / (load + 1.0));
     }
 
-  out->score = score > 0.0 ? score : HEURISTIC_EPSILON;
+  out->score = score > 0.0 ? score : BID_EPSILON;
   return DMAS_OK;
 }
 

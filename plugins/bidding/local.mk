@@ -3,7 +3,7 @@
 
 # Plugins see only the public SDK (include/dmas): no framework headers, no GLib.
 plugin_LTLIBRARIES += plugins/bidding/heuristic.la
-plugins_bidding_heuristic_la_SOURCES = plugins/bidding/heuristic.c
+plugins_bidding_heuristic_la_SOURCES = plugins/bidding/heuristic.c plugins/bidding/common.h
 plugins_bidding_heuristic_la_CFLAGS = $(plugin_cflags)
 plugins_bidding_heuristic_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_bidding_heuristic_la_LDFLAGS = $(plugin_ldflags)
@@ -28,3 +28,11 @@ plugins_bidding_random_la_SOURCES = plugins/bidding/random.c plugins/bidding/com
 plugins_bidding_random_la_CFLAGS = $(plugin_cflags)
 plugins_bidding_random_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_bidding_random_la_LDFLAGS = $(plugin_ldflags)
+
+# llm: asks the run's language model through the host (api->llm_request, ABI 1.3) and falls
+# back to the best-fit score of common.h.
+plugin_LTLIBRARIES += plugins/bidding/llm.la
+plugins_bidding_llm_la_SOURCES = plugins/bidding/llm.c plugins/bidding/common.h
+plugins_bidding_llm_la_CFLAGS = $(plugin_cflags)
+plugins_bidding_llm_la_CPPFLAGS = -I$(top_srcdir)/include
+plugins_bidding_llm_la_LDFLAGS = $(plugin_ldflags)

@@ -6,6 +6,7 @@
 
 #include <dmas/dmas.h>
 
+#include "plausible.h"
 #include "slot-table.h"
 
 /* Protocol (what the predecessor's "distributed" scheduler did, made explicit):
@@ -16,6 +17,12 @@
  *   when all n_agents agents have bid or when the deadline fires, whichever comes first.
  *   Winner: the best bid by dmas_bid_better() among bids with score > 0.  The home calls
  *   decide() and broadcasts AWARD(job, epoch, winner, score); the others decide on receipt.
+ *
+ * Implausible bids (host API 1.3): the home refuses a bid its bidder's cluster could never
+ * back (consensus_bid_plausible, plausible.h) -- it counts as that agent's bid, declined
+ * (score 0), so the auction still completes when all n have bid, but it cannot win; the
+ * bidder, authenticated as the sender, is accused.  The home's own bid is checked the same
+ * way (without accusing itself).
  *
  * Rejection convention: when no bid is > 0 (no agent can ever run the job), every agent
  * decides a bid with agent == DMAS_AGENT_NONE and score 0, meaning "rejected: infeasible
@@ -212,9 +219,10 @@ member_index (const Auction *self, DmasAgentId agent, uint32_t *index)
   return slot_member_index (self->members, self->n_members, agent, index);
 }
 
-/* Records one bid.  Returns 0 when that agent had already bid for the slot. */
+/* Records one bid; an implausible one counts as declined (checked once, when new).  Returns 0
+ * when that agent had already bid for the slot. */
 static int
-slot_record_bid (Auction *self, Slot *slot, const DmasBid *bid)
+slot_record_bid (Auction *self, DmasCtx *ctx, Slot *slot, const DmasBid *bid)
 {
   uint32_t idx;
   if (!member_index (self, bid->agent, &idx))
@@ -224,8 +232,11 @@ slot_record_bid (Auction *self, Slot *slot, const DmasBid *bid)
     return 0;
   slot->bidders[idx / 8] |= bit;
   slot->n_bids++;
-  if (bid->score > 0.0 && (slot->best.agent == DMAS_AGENT_NONE
-                           || dmas_bid_better (bid, &slot->best)))
+  /* Bids only ever reach the home, so a record without a home yet is ours. */
+  DmasSlot s = { .job = slot->job, .epoch = slot->epoch,
+                 .home = slot->home != DMAS_AGENT_NONE ? slot->home : self->self_id };
+  if (bid->score > 0.0 && consensus_bid_plausible (ctx, &s, bid, bid->agent)
+      && (slot->best.agent == DMAS_AGENT_NONE || dmas_bid_better (bid, &slot->best)))
     slot->best = *bid;
   return 1;
 }
@@ -376,7 +387,7 @@ auction_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid
   slot->state = SLOT_COLLECTING;
   slot->home = self->self_id;
   slot->expires = DMAS_TIME_NONE;
-  slot_record_bid (self, slot, bid);
+  slot_record_bid (self, ctx, slot, bid);
   if (slot->n_bids == self->n_members)
     return slot_award (self, ctx, slot);
 
@@ -406,11 +417,11 @@ on_bid (Auction *self, DmasCtx *ctx, DmasAgentId src, const DmasBid *bid, uint32
   switch ((SlotState) slot->state)
     {
     case SLOT_BUFFERED:
-      if (!slot_record_bid (self, slot, bid))
+      if (!slot_record_bid (self, ctx, slot, bid))
         ctx->api->metric (ctx, "duplicates", 1.0);
       break;
     case SLOT_COLLECTING:
-      if (!slot_record_bid (self, slot, bid))
+      if (!slot_record_bid (self, ctx, slot, bid))
         ctx->api->metric (ctx, "duplicates", 1.0);
       else if (slot->n_bids == self->n_members)
         slot_award (self, ctx, slot);

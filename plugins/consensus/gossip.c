@@ -6,6 +6,7 @@
 
 #include <dmas/dmas.h>
 
+#include "plausible.h"
 #include "slot-vec.h"
 
 /* Protocol:
@@ -19,6 +20,13 @@
  *   At `deadline` after its own proposal, the agent decides the best bid it knows by
  *   dmas_bid_better among scores > 0, or the rejection (DMAS_AGENT_NONE, score 0) when every
  *   bid it knows is 0.  Rounds still due are cancelled then.
+ *
+ * Implausible bids (host API 1.3): a bid its bidder's cluster could never back
+ * (consensus_bid_plausible, plausible.h) is not learnt, so it is neither relayed nor decided;
+ * the bidder is accused when the GOSSIP came from the bidder itself (authenticated), not when
+ * a third agent relays it (unsigned: that agent may have forged it).  An agent's own bid is
+ * learnt and relayed as its bidder made it (the others judge it), and checked at its deadline
+ * before it may win there.
  *
  * Fault model: none ("crash, probabilistic" in DESIGN §6).  There is no agreement guarantee:
  * an agent that has not heard of the best bid by its deadline (lost messages, an unlucky
@@ -48,13 +56,16 @@ typedef enum {
   GSLOT_DONE          /* decided; kept `retain` to ignore late messages */
 } GSlotState;
 
+enum { KNOWN_NONE = 0, KNOWN_BID = 1, KNOWN_REFUSED = 2 };
+
 typedef struct {
   SlotHead head;
   uint8_t state;        /* GSlotState */
   uint32_t rounds_done;
   DmasTimerId round_timer, deadline_timer;
   double *score;        /* per member index */
-  uint8_t *known;       /* per member index: 1 when score[] holds that member's bid */
+  uint8_t *known;       /* per member index: KNOWN_BID when score[] holds that member's bid,
+                         * KNOWN_REFUSED when score[] holds the implausible one refused */
 } GSlot;
 
 typedef struct {
@@ -102,11 +113,32 @@ static void
 gslot_learn (GSlot *slot, long idx, double score)
 {
   /* Bids are never revised in gossip: the first value heard is the bid. */
-  if (!slot->known[idx])
+  if (slot->known[idx] != KNOWN_BID)
     {
-      slot->known[idx] = 1;
+      slot->known[idx] = KNOWN_BID;
       slot->score[idx] = score;
     }
+}
+
+/* Learns a bid heard from `src`, unless it is implausible: then it is remembered as refused,
+ * so that the copies later rounds bring are not counted again, while a different (honest)
+ * bid of that member can still be learnt -- a forger relaying first must not silence it. */
+static void
+gslot_hear (GSlot *slot, DmasCtx *ctx, DmasAgentId src, DmasAgentId agent, long idx,
+            double score)
+{
+  if (slot->known[idx] == KNOWN_BID
+      || (slot->known[idx] == KNOWN_REFUSED && slot->score[idx] == score))
+    return;
+  DmasSlot s = { .job = slot->head.job, .epoch = slot->head.epoch, .home = slot->head.home };
+  DmasBid bid = { .job = slot->head.job, .agent = agent, .reserved = 0, .score = score };
+  if (!consensus_bid_plausible (ctx, &s, &bid, agent == src ? agent : DMAS_AGENT_NONE))
+    {
+      slot->known[idx] = KNOWN_REFUSED;
+      slot->score[idx] = score;
+      return;
+    }
+  gslot_learn (slot, idx, score);
 }
 
 static size_t
@@ -118,7 +150,7 @@ encode (Gossip *self, const GSlot *slot)
   dmas_put_u32 (p + 8, slot->head.epoch);
   dmas_put_u32 (p + 12, slot->head.home);
   for (uint32_t i = 0; i < self->n; i++)
-    if (slot->known[i])
+    if (slot->known[i] == KNOWN_BID)
       {
         uint8_t *e = p + GOSSIP_HEAD_LEN + (size_t) count * GOSSIP_ENTRY_LEN;
         dmas_put_u32 (e, self->members[i]);
@@ -206,16 +238,20 @@ gossip_deadline_fired (DmasCtx *ctx, void *data)
     ctx->api->timer_cancel (ctx, slot->round_timer);
   slot->round_timer = 0;
 
+  DmasSlot s = { .job = slot->head.job, .epoch = slot->head.epoch, .home = slot->head.home };
   DmasBid best = bid_rejected (slot->head.job);
   for (uint32_t i = 0; i < self->n; i++)
-    if (slot->known[i])
+    if (slot->known[i] == KNOWN_BID)
       {
         DmasBid b = { .job = slot->head.job, .agent = self->members[i], .score = slot->score[i] };
+        /* Others' bids were checked on receipt; our own bidder's is checked here, once. */
+        if ((long) i == self->self_idx
+            && !consensus_bid_plausible (ctx, &s, &b, DMAS_AGENT_NONE))
+          continue;
         bid_keep_best (&best, &b);
       }
   slot->state = GSLOT_DONE;
   slot->head.expires = dmas_now (ctx) + self->retain;
-  DmasSlot s = { .job = slot->head.job, .epoch = slot->head.epoch, .home = slot->head.home };
   ctx->api->decide (ctx, &s, &best);
 }
 
@@ -303,8 +339,9 @@ gossip_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
   for (uint32_t k = 0; k < count; k++)
     {
       const uint8_t *e = body + GOSSIP_HEAD_LEN + (size_t) k * GOSSIP_ENTRY_LEN;
-      gslot_learn (slot, member_index (self->members, self->n, dmas_get_u32 (e)),
-                   dmas_get_double (e + 4));
+      DmasAgentId agent = dmas_get_u32 (e);
+      gslot_hear (slot, ctx, src, agent, member_index (self->members, self->n, agent),
+                  dmas_get_double (e + 4));
     }
   return DMAS_OK;
 }

@@ -21,7 +21,7 @@ multipaxos_on_bid (Paxos *self, DmasCtx *ctx, DmasAgentId src, const ValueEntry 
       return;
     }
   /* Only news counts as progress: re-sent bids must not keep a stuck leader beating. */
-  if (multipaxos_record_bid (self, s, &e->value))
+  if (multipaxos_record_bid (self, ctx, s, &e->value))
     self->idle_ticks = 0;
   multipaxos_leader_consider (self, ctx, s);
 }

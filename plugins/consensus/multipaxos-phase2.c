@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "multipaxos-private.h"
+#include "plausible.h"
 
 /* --- learning --------------------------------------------------------------------------- */
 
@@ -35,9 +36,11 @@ multipaxos_learn (Paxos *self, DmasCtx *ctx, Instance *s, const DmasBid *value)
 
 /* --- bids ------------------------------------------------------------------------------- */
 
-/* Returns 0 when that agent's bid was already recorded (a re-sent or duplicated BID). */
+/* Returns 0 when that agent's bid was already recorded (a re-sent or duplicated BID).  The
+ * leader never proposes an implausible winner (plausible.h): such a bid counts as declined
+ * and its sender (a BID's agent is the authenticated sender) is accused. */
 int
-multipaxos_record_bid (Paxos *self, Instance *s, const DmasBid *bid)
+multipaxos_record_bid (Paxos *self, DmasCtx *ctx, Instance *s, const DmasBid *bid)
 {
   uint32_t idx;
   if (s->bits == NULL || !multipaxos_member_index (self, bid->agent, &idx))
@@ -47,7 +50,9 @@ multipaxos_record_bid (Paxos *self, Instance *s, const DmasBid *bid)
     return 0;
   s->bits[idx / 8] |= bit;
   s->n_bids++;
-  if (bid->score > 0.0 && (s->best.agent == DMAS_AGENT_NONE || dmas_bid_better (bid, &s->best)))
+  DmasSlot slot = { .job = s->job, .epoch = s->epoch, .home = s->home };
+  if (bid->score > 0.0 && consensus_bid_plausible (ctx, &slot, bid, bid->agent)
+      && (s->best.agent == DMAS_AGENT_NONE || dmas_bid_better (bid, &s->best)))
     s->best = *bid;
   return 1;
 }

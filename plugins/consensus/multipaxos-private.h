@@ -161,7 +161,7 @@ void multipaxos_on_promise (Paxos *self, DmasCtx *ctx, DmasAgentId src, const ui
 
 /* multipaxos-phase2.c */
 void multipaxos_learn (Paxos *self, DmasCtx *ctx, Instance *s, const DmasBid *value);
-int multipaxos_record_bid (Paxos *self, Instance *s, const DmasBid *bid);
+int multipaxos_record_bid (Paxos *self, DmasCtx *ctx, Instance *s, const DmasBid *bid);
 void multipaxos_send_bid (DmasCtx *ctx, Instance *s, DmasAgentId to);
 void multipaxos_resend_bids (Paxos *self, DmasCtx *ctx, int all);
 void multipaxos_chosen (Paxos *self, DmasCtx *ctx, const Key *keys, uint32_t n);

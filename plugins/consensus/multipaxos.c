@@ -25,6 +25,10 @@
  *   one, and sends it again to each new leader.  The leader collects bids per slot until it
  *   has all n or `bid_window` after the first one, and proposes the best bid > 0 by
  *   dmas_bid_better (or the rejection).
+ *   Implausible bids (host API 1.3, plausible.h): a bid its bidder's cluster could never back
+ *   counts as declined wherever bids are collected, so the leader never proposes it; a BID's
+ *   sender (it is the bid's agent) is accused.  Acceptors see only the leader's values, which
+ *   a crash-fault protocol trusts.
  *
  *   Phase 2: ACCEPT(b, up to `batch` instances) to all; an acceptor with promised <= b
  *   accepts, persists each instance, and answers ACCEPTED(b, keys) to the leader.  Once a
@@ -145,7 +149,7 @@ paxos_propose (void *self_, DmasCtx *ctx, const DmasSlot *slot, const DmasBid *b
   self->n_pending_own++;
   self->failed_elections = 0;
   self->idle_ticks = 0;
-  multipaxos_record_bid (self, s, bid);
+  multipaxos_record_bid (self, ctx, s, bid);
   if (self->leading)
     multipaxos_leader_consider (self, ctx, s);
   else if (self->leader != DMAS_AGENT_NONE)

@@ -6,6 +6,7 @@
 
 #include <dmas/dmas.h>
 
+#include "plausible.h"
 #include "slot-vec.h"
 
 /* Protocol:
@@ -36,6 +37,12 @@
  *   of a later round than its decision with its final ROUND (to the sender only), and an
  *   agent that never proposed (down when the slot opened) answers a ROUND of round
  *   >= max_rounds with what it knows: once the network heals the laggard hears a majority.
+ *
+ * Implausible bids (host API 1.3, plausible.h): a sender's own bid that its cluster could
+ * never back is taken as declined (0: it still counts as heard) and the sender, authenticated
+ * by the envelope, is accused; a leader view naming an implausible bid is not learnt.  The
+ * agent's own bid goes out as its bidder made it, but is checked once at the proposal: an
+ * implausible one never leads here, so the agent withdraws it at the first tick.
  *
  * Guarantees.  Declared fault model: none (DMAS_FAULT_MODEL_NONE), because agreement is not
  * guaranteed when messages are lost or late (below), although it needs a majority to decide,
@@ -87,6 +94,7 @@ typedef struct {
   uint32_t *score_round; /* the round of the message that told it */
   uint8_t *known;       /* Known, per member index */
   uint8_t *heard;       /* per member index: heard since the last tick */
+  uint8_t own_refused;  /* our own bid is implausible: it never leads here */
 } NSlot;
 
 typedef struct {
@@ -139,7 +147,7 @@ leading_bid (const Negotiation *self, const NSlot *slot)
 {
   DmasBid best = bid_rejected (slot->head.job);
   for (uint32_t i = 0; i < self->n; i++)
-    if (slot->known[i] != KNOWN_NONE)
+    if (slot->known[i] != KNOWN_NONE && !((long) i == self->self_idx && slot->own_refused))
       {
         DmasBid b = { .job = slot->head.job, .agent = self->members[i], .score = slot->score[i] };
         bid_keep_best (&best, &b);
@@ -294,6 +302,7 @@ negotiation_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const Dma
   slot->head.expires = DMAS_TIME_NONE;
   slot->score[self->self_idx] = bid->score;
   slot->known[self->self_idx] = KNOWN_DIRECT;
+  slot->own_refused = !consensus_bid_plausible (ctx, dslot, bid, DMAS_AGENT_NONE);
   DmasBid leader = leading_bid (self, slot);
   broadcast_round (self, ctx, slot, &leader);
   return schedule_tick (self, ctx, slot);
@@ -350,13 +359,19 @@ negotiation_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t typ
     answer_round (self, ctx, slot, src);
 
   slot->heard[src_idx] = 1;
+  DmasSlot ds = { .job = job, .epoch = epoch, .home = home };
   if (slot->known[src_idx] != KNOWN_DIRECT || round >= slot->score_round[src_idx])
     {
+      DmasBid claim = { .job = job, .agent = src, .reserved = 0, .score = score };
+      if (!consensus_bid_plausible (ctx, &ds, &claim, src))
+        score = 0.0; /* declined: the sender still counts as heard */
       slot->score[src_idx] = score;
       slot->score_round[src_idx] = round;
       slot->known[src_idx] = KNOWN_DIRECT;
     }
-  if (leader_idx >= 0 && slot->known[leader_idx] == KNOWN_NONE)
+  DmasBid view = { .job = job, .agent = leader, .reserved = 0, .score = leader_score };
+  if (leader_idx >= 0 && slot->known[leader_idx] == KNOWN_NONE
+      && consensus_bid_plausible (ctx, &ds, &view, leader == src ? src : DMAS_AGENT_NONE))
     {
       slot->score[leader_idx] = leader_score;
       slot->known[leader_idx] = KNOWN_RELAYED;

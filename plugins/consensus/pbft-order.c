@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pbft-private.h"
+#include "plausible.h"
 
 /* --- timers ----------------------------------------------------------------------------- */
 
@@ -296,7 +297,10 @@ slot_check_ready (Pbft *self, DmasCtx *ctx, Slot *s)
 {
   if (!pbft_is_primary (self) || s->decided || s->queued || s->ev == NULL)
     return;
-  if (s->n_ev == self->n || (s->window_over && s->n_ev >= self->q))
+  /* Every member answered (a refused liar has answered all it will), or the window is over:
+   * with a quorum of evidence either way. */
+  if ((s->n_ev + s->n_refused == self->n && s->n_ev >= self->q)
+      || (s->window_over && s->n_ev >= self->q))
     {
       s->queued = 1;
       if (pbft_key_push (&self->ready, &self->n_ready, &self->cap_ready, s->job, s->epoch)
@@ -322,15 +326,32 @@ window_fired (DmasCtx *ctx, void *data)
   pbft_solicit (w->self, ctx, s);
 }
 
-/* Records a signed bid (already verified) for whoever is or will be primary. */
+/* Records a signed bid (already verified) for whoever is or will be primary.  An implausible
+ * one (plausible.h) never enters the evidence: the primary must not order it as a winner and
+ * the backups would reject the batch; its signer is accused (a signed impossible claim). */
 void
 pbft_slot_add_bid (Pbft *self, DmasCtx *ctx, Slot *s, uint32_t idx, double score,
                    const uint8_t *sig)
 {
   if (s->decided)
     return;
+  DmasSlot slot = { .job = s->job, .epoch = s->epoch, .home = s->home };
+  DmasBid bid = { .job = s->job, .agent = self->members[idx], .reserved = 0, .score = score };
+  const int plausible = consensus_bid_plausible (ctx, &slot, &bid, bid.agent);
   if (s->ev == NULL && (s->ev = calloc (self->n, sizeof *s->ev)) == NULL)
     return;
+  if (!plausible)
+    {
+      /* Counted as answered, so the primary need not wait out the window for it. */
+      if (!s->ev[idx].has && !s->ev[idx].refused)
+        {
+          s->ev[idx].refused = 1;
+          s->n_refused++;
+        }
+      if (pbft_is_primary (self))
+        slot_check_ready (self, ctx, s);
+      return;
+    }
   /* A real bid supersedes an abstention while the slot is not ordered yet (pbft-resend.c). */
   if (s->ev[idx].has && s->ev[idx].score == 0.0 && score > 0.0 && !s->queued)
     {

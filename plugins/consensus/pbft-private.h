@@ -52,6 +52,7 @@ typedef struct {
 
 typedef struct {
   uint8_t has;
+  uint8_t refused;   /* an implausible bid came from this member: it will not count */
   double score;
   uint8_t sig[SIG];
 } Ev;
@@ -69,6 +70,7 @@ typedef struct {
   uint8_t own_sig[SIG];
   Ev *ev;            /* per member index; collected by whoever is (or may become) primary */
   uint32_t n_ev;
+  uint32_t n_refused; /* members whose (only) bid was refused as implausible */
   DmasTimerId window;
   uint8_t window_over;
 } Slot;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pbft-private.h"
+#include "plausible.h"
 
 /* --- byte buffers ----------------------------------------------------------------------- */
 
@@ -201,6 +202,11 @@ pbft_batch_check (Pbft *self, DmasCtx *ctx, const uint8_t *data, size_t len, Dec
             best = b;
         }
       if (best.agent != wagent || best.score != wscore)
+        goto bad;
+      /* valid(batch) also asks for a plausible winner: a primary must have left such a bid
+       * out of the evidence (pbft_slot_add_bid). */
+      DmasSlot ds = { .job = job, .epoch = epoch, .home = home };
+      if (!consensus_bid_plausible (ctx, &ds, &best, best.agent))
         goto bad;
       if (out != NULL)
         out[k] = (Decision){ job, epoch, home, best };

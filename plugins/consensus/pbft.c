@@ -13,6 +13,11 @@
  *  from its first bid on, until it has all n, or `bid_window` has passed and it has at least q
  *  (it waits past the window for q: the evidence set is always a quorum).
  *
+ *  Implausible bids (host API 1.3, plausible.h): a bid its signer's cluster could never back
+ *  never enters a slot's evidence (at any replica, so at every primary to come) and its signer
+ *  is accused: a signed impossible claim is proof.  A PRE-PREPARE (or NEW-VIEW, or fetched
+ *  batch) whose decision is an implausible winner is invalid like one with bad evidence.
+ *
  *  Normal case.  The primary orders ready slots: PRE-PREPARE(v, seq, batch) signed over
  *  (v, seq, digest), where the batch holds up to `batch` slots, each with its evidence set and
  *  the decision = best bid of the set by dmas_bid_better (rejected, DMAS_AGENT_NONE/0, when

@@ -2,6 +2,7 @@
 /* consensus/raft: the leader's heartbeats and its collection of bids into closed slots. */
 #include <stdlib.h>
 
+#include "plausible.h"
 #include "raft-private.h"
 
 /* --- heartbeats ------------------------------------------------------------------------- */
@@ -149,7 +150,10 @@ raft_leader_record_bid (Raft *self, DmasCtx *ctx, const DmasSlot *slot, const Dm
     }
   s->bidders[idx / 8] |= bit;
   s->n_bids++;
-  if (bid->score > 0.0 && (s->best.agent == DMAS_AGENT_NONE || dmas_bid_better (bid, &s->best)))
+  /* The leader never proposes an implausible winner (plausible.h): such a bid counts as this
+   * agent's, declined.  A BID's agent is its authenticated sender, so it is accused. */
+  if (bid->score > 0.0 && consensus_bid_plausible (ctx, slot, bid, bid->agent)
+      && (s->best.agent == DMAS_AGENT_NONE || dmas_bid_better (bid, &s->best)))
     s->best = *bid;
   if (s->n_bids == self->n)
     slot_close (self, ctx, s);

@@ -65,6 +65,11 @@
  * (n-1) (3 rounds + 2 heartbeats + 2 terms), asserted in tests/plugins/test-raft.c and
  * tests/scenarios/test-raft-e2e.c.
  *
+ * Implausible bids (host API 1.3, plausible.h): the leader never closes a slot on a bid its
+ * bidder's cluster could never back -- it counts as declined, and a remote bidder is accused.
+ * Followers see no bids but their own (which go out as their bidder made them) and the
+ * leader's decisions, which a crash-fault protocol trusts.
+ *
  * Memory and storage grow with the number of slots: the whole log is kept (no snapshot or
  * compaction), one storage key per entry.
  *

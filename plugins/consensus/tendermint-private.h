@@ -180,6 +180,9 @@ int tendermint_proposal_store (Tendermint *self, DmasCtx *ctx, Slot *s, DmasAgen
 void tendermint_on_bid (DmasCtx *ctx, Slot *s, uint32_t idx, const SignedBid *b);
 void tendermint_on_vote (Tendermint *self, DmasCtx *ctx, Slot *s, DmasAgentId src, uint32_t type,
                          int32_t round, const Vote *vote, DmasAgentId voter);
+int tendermint_signed_for_height (DmasCtx *ctx, const Slot *s, uint32_t type, int32_t round,
+                                  const Vote *vote, DmasAgentId voter, uint32_t n_bids,
+                                  const SignedBid *bids);
 void tendermint_on_decided (Tendermint *self, DmasCtx *ctx, Slot *s, uint32_t src_idx,
                             int32_t round, Value v);
 

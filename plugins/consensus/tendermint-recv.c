@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plausible.h"
 #include "tendermint-private.h"
 
 /* --- receiving ---------------------------------------------------------------------------- */
@@ -45,6 +46,12 @@ tendermint_proposal_store (Tendermint *self, DmasCtx *ctx, Slot *s, DmasAgentId 
     }
   free (seen);
   valid = valid && tendermint_value_eq (tendermint_best_of (s->job, ev, n_ev), v);
+  /* valid(v) = plausible too: a correct proposer never shows an implausible bid (they are
+   * refused on receipt), so one that wins its evidence is the proposer's doing; the winner
+   * signed it, so it is accused as well. */
+  DmasSlot ds = { .job = s->job, .epoch = s->epoch, .home = s->home };
+  DmasBid winner = { .job = s->job, .agent = v.agent, .reserved = 0, .score = v.score };
+  valid = valid && consensus_bid_plausible (ctx, &ds, &winner, v.agent);
   if (!valid)
     ctx->api->metric (ctx, "invalid_proposals", 1.0);
 
@@ -71,6 +78,11 @@ tendermint_on_bid (DmasCtx *ctx, Slot *s, uint32_t idx, const SignedBid *b)
       ctx->api->metric (ctx, "malformed", 1.0);
       return;
     }
+  /* Never held, so never shown in a proposal; signed, so its author is accused. */
+  DmasSlot ds = { .job = s->job, .epoch = s->epoch, .home = s->home };
+  DmasBid claim = { .job = s->job, .agent = b->agent, .reserved = 0, .score = b->score };
+  if (!consensus_bid_plausible (ctx, &ds, &claim, b->agent))
+    return;
   s->bids[idx] = *b;
   if (!had)
     s->n_bids++;
@@ -112,6 +124,42 @@ tendermint_on_vote (Tendermint *self, DmasCtx *ctx, Slot *s, DmasAgentId src, ui
         }
     }
   votes[idx] = *vote;
+}
+
+/* A height this agent has not started is only "heard" (tendermint.c, Joining) on a message
+ * some member signed for this very (job, epoch): a bid (a BID's, or one of a PROPOSAL's
+ * evidence) or a vote.  The envelope names the sender, not the height: a damaged copy of
+ * another height's message -- its epoch or job bit-flipped on the way from a faulty agent --
+ * names a height nobody announced, and joining that on its word alone had every correct agent
+ * abstain there and decide the job rejected, against the winner of the height that was
+ * announced.  A signature binds the height, so such a copy never verifies.  DECIDED is
+ * unsigned and never counts (f+1 of them decide by themselves). */
+int
+tendermint_signed_for_height (DmasCtx *ctx, const Slot *s, uint32_t type, int32_t round,
+                              const Vote *vote, DmasAgentId voter, uint32_t n_bids,
+                              const SignedBid *bids)
+{
+  switch (type)
+    {
+    case TM_MSG_BID:
+    case TM_MSG_PROPOSAL:
+      for (uint32_t i = 0; i < n_bids; i++)
+        if (tendermint_bid_verify (ctx, s->job, s->epoch, &bids[i]))
+          return 1;
+      return 0;
+    case TM_MSG_PREVOTE:
+    case TM_MSG_PRECOMMIT:
+    case TM_MSG_COMMIT:
+      {
+        /* a COMMIT relays a precommit, signed as one */
+        uint8_t data[44];
+        tendermint_vote_signed_bytes (data, type == TM_MSG_PREVOTE ? TM_MSG_PREVOTE
+                                                                   : TM_MSG_PRECOMMIT,
+                                      s->job, s->epoch, round, (VoteKind) vote->kind, vote->v);
+        return ctx->api->verify (ctx, voter, data, sizeof data, vote->sig) == 1;
+      }
+    default: return 0;
+    }
 }
 
 void

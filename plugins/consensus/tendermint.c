@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plausible.h"
 #include "tendermint-private.h"
 
 /* Protocol: Algorithm 1 of "The latest gossip on BFT consensus" (2018), one height per slot
@@ -22,6 +23,11 @@
  *   faulty proposer therefore cannot invent a winner nor pass over the best bid it shows.
  *   Votes name the value by (agent, score): two proposals that pick the same winner with the
  *   same score are the same value whatever their evidence.
+ *
+ *   Implausible bids (host API 1.3, plausible.h): valid(v) also asks that v be plausible (its
+ *   winner's cluster can run the job, or v is the rejection).  A bid that is not is never
+ *   held, so never shown as evidence, and its signer is accused; an agent's own implausible
+ *   bid is broadcast as its bidder made it but held (and gossiped) as an abstention.
  *
  *   Quorums.  f = floor((n-1)/3); a quorum is n - f votes ("more than two thirds": 2f+1 when
  *   n = 3f+1).  n - f rather than a fixed 2f+1 keeps any two quorums intersecting in f+1
@@ -65,9 +71,13 @@
  *   alone: it also joins, in the highest round it heard of, once messages of the height keep
  *   coming a gossip interval (see Gossip) after the first one without propose().  Otherwise
  *   a slot only its home learnt of would stall for good.  On a good network propose() comes
- *   one bidding delay after the first message, long before; a Byzantine agent can make
- *   correct ones join a height nobody announced, which they then decide rejected (they all
- *   abstain) at the cost of one height's rounds.
+ *   one bidding delay after the first message, long before.  Only a message a member signed
+ *   for this very height (a bid or a vote) counts as hearing it: a damaged copy of another
+ *   height's message, its epoch or job bit-flipped, never verifies, so it cannot open a height
+ *   nobody announced (every correct agent would abstain there and decide the job rejected,
+ *   against the winner of the real height).  A Byzantine agent signing messages of its own
+ *   for such a height can still make correct ones join it, which they then decide rejected
+ *   (they all abstain) at the cost of one height's rounds.
  *
  *   Stable storage.  Per open height, key "tendermint/<job>/<epoch>": round, lockedValue,
  *   lockedRound, validValue (with its evidence), validRound, and our prevote and precommit of
@@ -149,7 +159,7 @@ tm_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type, const 
   SignedBid *ev = NULL;
   DmasAgentId voter = src;
   uint32_t bid_idx = 0;
-  uint8_t vsig[DMAS_SIG_SIZE];
+  uint8_t vsig[DMAS_SIG_SIZE] = { 0 };
   if (type == TM_MSG_BID)
     {
       bid.agent = dmas_get_u32 (body + 16);
@@ -240,7 +250,12 @@ tm_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type, const 
       return DMAS_OK;
     }
 
-  if (s->state == SLOT_BUFFERED && !s->heard)
+  Vote vote = { (uint8_t) kind, v, { 0 } };
+  memcpy (vote.sig, vsig, DMAS_SIG_SIZE);
+  if (s->state == SLOT_BUFFERED && !s->heard
+      && tendermint_signed_for_height (ctx, s, type, round, &vote, voter,
+                                       type == TM_MSG_BID ? 1 : n_ev,
+                                       type == TM_MSG_BID ? &bid : ev))
     {
       s->heard = 1;
       s->first_heard = dmas_now (ctx);
@@ -255,8 +270,6 @@ tm_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type, const 
     case TM_MSG_PRECOMMIT:
     case TM_MSG_COMMIT:
       {
-        Vote vote = { (uint8_t) kind, v, { 0 } };
-        memcpy (vote.sig, vsig, DMAS_SIG_SIZE);
         if (type == TM_MSG_COMMIT && voter == self->self_id)
           break; /* our own precommit coming back */
         /* A COMMIT is a precommit whose signature is always checked, whoever relays it. */
@@ -304,9 +317,20 @@ tm_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid *bid
   int rc = ctx->api->sign (ctx, data, sizeof data, own.sig);
   if (rc != DMAS_OK)
     return rc;
+  /* Our bid goes out as our bidder made it (the others judge it); what we hold and may show
+   * in a proposal of ours must be plausible, so an implausible one is held as an abstention. */
+  SignedBid held = own;
+  if (!consensus_bid_plausible (ctx, dslot, bid, DMAS_AGENT_NONE))
+    {
+      held.score = 0.0;
+      tendermint_bid_signed_bytes (data, dslot->job, dslot->epoch, self->self_id, 0.0);
+      rc = ctx->api->sign (ctx, data, sizeof data, held.sig);
+      if (rc != DMAS_OK)
+        return rc;
+    }
   if (s->bids[self->self_idx].agent == DMAS_AGENT_NONE)
     s->n_bids++;
-  s->bids[self->self_idx] = own; /* supersedes our abstention, if we joined before */
+  s->bids[self->self_idx] = held; /* supersedes our abstention, if we joined before */
   tendermint_send_bid (ctx, s, &own);
 
   if (s->state == SLOT_BUFFERED)

@@ -7,6 +7,7 @@
 
 #include <dmas/dmas.h>
 
+#include "plausible.h"
 #include "slot-vec.h"
 
 /* Protocol:
@@ -26,11 +27,21 @@
  *   decided answers any VOTE of a later round it has not voted in with its decision, so
  *   laggards converge on it.
  *
+ * Implausible bids (host API 1.3, plausible.h): a voter never votes for a bid its bidder's
+ * cluster could never back.  Such a BID counts as seen but declined (0), its sender
+ * (authenticated by the envelope) accused; the agent's own bid is checked the same way; a VOTE
+ * for an implausible candidate is ignored (the voter vouches for it, but did not sign it).
+ *
  * Weights: `weights` is a comma list, "2,1,1,1.5": agent i (in id order) gets the i-th value;
  * missing entries are 1, so "" (the default) weighs everyone 1 and the rule is a plain
- * majority.  Values must be finite and >= 0 with a positive total.  The mapping from a
- * cluster's specialisation to its weight is the config's (or an LLM's) job: the plugin does
- * not see cluster types.
+ * majority.  Values must be finite and >= 0 with a positive total.
+ * Specialisation weights: instead of numbers, `specialisations` names each agent's
+ * specialisation, one per agent in id order ("gpu,memory,compute,storage,general"; the names
+ * of bidding/llm: gpu, memory, compute, storage, network, general), and agent i weighs what
+ * `specialisation_weights` gives its name ("gpu=1.5,memory=1.25,...": name=value pairs, names
+ * it leaves out weigh 1).  The plugin does not see cluster types, so the mapping from
+ * clusters to specialisations is the config's; giving both `weights` and `specialisations` is
+ * an error (which one would count?).
  *
  * Guarantees.  Declared fault model: none (DMAS_FAULT_MODEL_NONE), because agreement is not
  * guaranteed when votes are lost or late (see below; the contract suite's drop tests showed
@@ -304,14 +315,16 @@ window_fired (DmasCtx *ctx, void *data)
 }
 
 static void
-record_bid (Voting *self, WSlot *slot, long idx, double score)
+record_bid (Voting *self, DmasCtx *ctx, WSlot *slot, long idx, double score)
 {
   if (slot->bid_seen[idx])
     return;
   slot->bid_seen[idx] = 1;
   slot->n_bids++;
   DmasBid b = { .job = slot->head.job, .agent = self->members[idx], .score = score };
-  bid_keep_best (&slot->best, &b);
+  DmasSlot s = { .job = slot->head.job, .epoch = slot->head.epoch, .home = slot->head.home };
+  if (consensus_bid_plausible (ctx, &s, &b, b.agent))
+    bid_keep_best (&slot->best, &b);
 }
 
 static int
@@ -343,7 +356,7 @@ voting_propose (void *self_, DmasCtx *ctx, const DmasSlot *dslot, const DmasBid 
   slot->head.home = dslot->home;
   slot->head.expires = DMAS_TIME_NONE;
   slot->state = WSLOT_COLLECTING;
-  record_bid (self, slot, self->self_idx, bid->score);
+  record_bid (self, ctx, slot, self->self_idx, bid->score);
 
   uint8_t body[WV_BID_LEN];
   dmas_put_u64 (body, dslot->job);
@@ -372,7 +385,7 @@ on_bid (Voting *self, DmasCtx *ctx, WSlot *slot, long src_idx, double score)
       ctx->api->metric (ctx, "late_bids", 1.0);
       return;
     }
-  record_bid (self, slot, src_idx, score);
+  record_bid (self, ctx, slot, src_idx, score);
   if (slot->state == WSLOT_COLLECTING && slot->n_bids == self->n)
     {
       cancel_timer (ctx, slot);
@@ -443,6 +456,9 @@ voting_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
       return DMAS_OK;
     }
 
+  DmasSlot ds = { .job = job, .epoch = epoch, .home = home };
+  if (type == WV_MSG_VOTE && !consensus_bid_plausible (ctx, &ds, &candidate, DMAS_AGENT_NONE))
+    return DMAS_OK; /* a vote for a candidate no honest voter can choose */
   WSlot *slot = wslot_get (self, job, epoch, home);
   if (slot == NULL)
     {
@@ -456,6 +472,19 @@ voting_on_message (void *self_, DmasCtx *ctx, DmasAgentId src, uint32_t type,
     on_bid (self, ctx, slot, src_idx, score);
   else
     on_vote (self, ctx, slot, src_idx, round, &candidate);
+  return DMAS_OK;
+}
+
+/* Sums the weights in member order; a total of 0 would let nobody ever win. */
+static int
+sum_weights (Voting *self, const char *param, const char *text, DmasError *err)
+{
+  self->total = 0.0;
+  for (uint32_t i = 0; i < self->n; i++)
+    self->total += self->weight[i];
+  if (!(self->total > 0.0))
+    return dmas_error_set (err, DMAS_EINVAL, "weighted-voting: %s \"%s\" sum to 0", param,
+                           text);
   return DMAS_OK;
 }
 
@@ -485,19 +514,123 @@ parse_weights (Voting *self, const char *text, DmasError *err)
       self->weight[i++] = w;
       p = *end == ',' ? end + 1 : end;
     }
-  self->total = 0.0;
-  for (i = 0; i < self->n; i++)
-    self->total += self->weight[i];
-  if (!(self->total > 0.0))
-    return dmas_error_set (err, DMAS_EINVAL, "weighted-voting: weights \"%s\" sum to 0", text);
+  return sum_weights (self, "weights", text, err);
+}
+
+/* The specialisations bidding/llm knows, in the order of specialisation_weights' table. */
+static const char *const wv_specialisations[] = {
+  "gpu", "memory", "compute", "storage", "network", "general",
+};
+#define WV_N_SPECIALISATIONS (sizeof wv_specialisations / sizeof wv_specialisations[0])
+
+/* The comma-separated entry at *p, spaces around it trimmed: [*start, *stop).  Moves *p past
+ * the comma, or to NULL after the last entry.  Returns 0 when *p is NULL.  So "a," has two
+ * entries, the second empty (callers start with NULL for an empty text: no entries). */
+static int
+next_entry (const char **p, const char **start, const char **stop)
+{
+  if (*p == NULL)
+    return 0;
+  const char *end = strchr (*p, ',');
+  if (end == NULL)
+    end = *p + strlen (*p);
+  const char *a = *p, *b = end;
+  while (a < b && (*a == ' ' || *a == '\t'))
+    a++;
+  while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+    b--;
+  *start = a;
+  *stop = b;
+  *p = *end == ',' ? end + 1 : NULL;
+  return 1;
+}
+
+/* The index in wv_specialisations of the name [a, b), or -1. */
+static int
+specialisation_index (const char *a, const char *b)
+{
+  for (size_t i = 0; i < WV_N_SPECIALISATIONS; i++)
+    if (strlen (wv_specialisations[i]) == (size_t) (b - a)
+        && strncmp (a, wv_specialisations[i], (size_t) (b - a)) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Parses "gpu=1.5,memory=1.25" into table[] (names left out weigh 1).  Returns DMAS_OK or
+ * fills err. */
+static int
+parse_specialisation_weights (const char *text, double table[WV_N_SPECIALISATIONS],
+                              DmasError *err)
+{
+  int given[WV_N_SPECIALISATIONS] = { 0 };
+  for (size_t i = 0; i < WV_N_SPECIALISATIONS; i++)
+    table[i] = 1.0;
+  const char *p = *text != '\0' ? text : NULL, *a, *b;
+  for (uint32_t entry = 1; next_entry (&p, &a, &b); entry++)
+    {
+      const char *eq = memchr (a, '=', (size_t) (b - a));
+      const char *name_end = eq != NULL ? eq : b;
+      while (name_end > a && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+        name_end--;
+      int k = specialisation_index (a, name_end);
+      char *end = NULL;
+      double w = 0.0;
+      if (eq != NULL)
+        {
+          errno = 0;
+          w = strtod (eq + 1, &end);
+          while (end != NULL && end < b && (*end == ' ' || *end == '\t'))
+            end++;
+        }
+      if (eq == NULL || k < 0 || end == eq + 1 || end != b || errno != 0 || !isfinite (w)
+          || w < 0.0)
+        return dmas_error_set (err, DMAS_EINVAL,
+                               "weighted-voting: specialisation_weights \"%.80s\": entry %u is "
+                               "not NAME=WEIGHT (NAME: gpu, memory, compute, storage, network "
+                               "or general; WEIGHT >= 0)",
+                               text, entry);
+      if (given[k])
+        return dmas_error_set (err, DMAS_EINVAL,
+                               "weighted-voting: specialisation_weights \"%.80s\" gives %s twice",
+                               text, wv_specialisations[k]);
+      given[k] = 1;
+      table[k] = w;
+    }
   return DMAS_OK;
+}
+
+/* Weighs agent i by the weight of the i-th name of `text` (one name per agent, id order). */
+static int
+parse_specialisations (Voting *self, const char *text, const double table[WV_N_SPECIALISATIONS],
+                       DmasError *err)
+{
+  uint32_t i = 0;
+  const char *p = *text != '\0' ? text : NULL, *a, *b;
+  while (next_entry (&p, &a, &b))
+    {
+      int k = specialisation_index (a, b);
+      if (k < 0)
+        return dmas_error_set (err, DMAS_EINVAL,
+                               "weighted-voting: specialisations \"%.80s\": entry %u is not one of "
+                               "gpu, memory, compute, storage, network, general",
+                               text, i + 1);
+      if (i < self->n)
+        self->weight[i] = table[k];
+      i++;
+    }
+  if (i != self->n)
+    return dmas_error_set (err, DMAS_EINVAL,
+                           "weighted-voting: specialisations \"%.80s\" names %u agents, the "
+                           "platform has %u; give one per agent in id order",
+                           text, i, self->n);
+  return sum_weights (self, "specialisations", text, err);
 }
 
 static void *
 voting_create (DmasCtx *ctx, DmasError *err)
 {
   Voting tmp = { 0 };
-  const char *weights;
+  const char *weights, *specialisations, *specialisation_weights;
   int rc = ctx->api->param_duration (ctx, "window", &tmp.window);
   if (rc == DMAS_OK)
     rc = ctx->api->param_duration (ctx, "vote_timeout", &tmp.vote_timeout);
@@ -507,6 +640,10 @@ voting_create (DmasCtx *ctx, DmasError *err)
     rc = ctx->api->param_duration (ctx, "retain", &tmp.retain);
   if (rc == DMAS_OK)
     rc = ctx->api->param_string (ctx, "weights", &weights);
+  if (rc == DMAS_OK)
+    rc = ctx->api->param_string (ctx, "specialisations", &specialisations);
+  if (rc == DMAS_OK)
+    rc = ctx->api->param_string (ctx, "specialisation_weights", &specialisation_weights);
   if (rc != DMAS_OK)
     {
       dmas_error_set (err, rc, "weighted-voting: cannot read its parameters (status %d)", rc);
@@ -520,6 +657,16 @@ voting_create (DmasCtx *ctx, DmasError *err)
                       (long long) tmp.max_rounds);
       return NULL;
     }
+  if (*weights != '\0' && *specialisations != '\0')
+    {
+      dmas_error_set (err, DMAS_EINVAL,
+                      "weighted-voting: weights and specialisations are both set; give one "
+                      "(specialisations weighs each agent by specialisation_weights)");
+      return NULL;
+    }
+  double table[WV_N_SPECIALISATIONS];
+  if (parse_specialisation_weights (specialisation_weights, table, err) != DMAS_OK)
+    return NULL;
   tmp.self_id = dmas_self (ctx);
   tmp.members = ctx->api->members (ctx, &tmp.n);
   tmp.self_idx = member_index (tmp.members, tmp.n, tmp.self_id);
@@ -541,7 +688,9 @@ voting_create (DmasCtx *ctx, DmasError *err)
       dmas_error_set (err, DMAS_ENOMEM, "weighted-voting: out of memory");
       return NULL;
     }
-  if (parse_weights (self, weights, err) != DMAS_OK)
+  rc = *specialisations != '\0' ? parse_specialisations (self, specialisations, table, err)
+                                   : parse_weights (self, weights, err);
+  if (rc != DMAS_OK)
     {
       free (self->weight);
       free (self);
@@ -574,6 +723,12 @@ static const DmasConsensusOps voting_ops = {
 static const DmasParamSpec voting_params[] = {
   { "weights", DMAS_PARAM_STRING, "",
     "vote weight per agent in id order, e.g. \"2,1,1,1.5\"; missing entries weigh 1" },
+  { "specialisations", DMAS_PARAM_STRING, "",
+    "instead of weights: each agent's specialisation in id order (gpu, memory, compute, "
+    "storage, network, general), weighed by specialisation_weights; \"\" = none" },
+  { "specialisation_weights", DMAS_PARAM_STRING,
+    "gpu=1.5,memory=1.25,compute=1.25,storage=1,network=1,general=1",
+    "the vote weight of each specialisation (NAME=WEIGHT pairs; names left out weigh 1)" },
   { "window", DMAS_PARAM_DURATION, "100ms",
     "how long an agent collects bids after its proposal before voting (less if all bid)" },
   { "vote_timeout", DMAS_PARAM_DURATION, "300ms",

@@ -38,7 +38,7 @@ static const struct {
 } strategies[] = {
   { "silent", DMAS_BYZ_SILENT }, { "omit", DMAS_BYZ_OMIT }, { "inflate", DMAS_BYZ_INFLATE },
   { "hijack", DMAS_BYZ_HIJACK }, { "equivocate", DMAS_BYZ_EQUIVOCATE },
-  { "replay", DMAS_BYZ_REPLAY },
+  { "replay", DMAS_BYZ_REPLAY }, { "compromised", DMAS_BYZ_COMPROMISED },
 };
 
 static void
@@ -75,7 +75,8 @@ byz_configure (Byz *b, DmasCtx *ctx, DmasError *err)
       b->strategy = strategies[i].strategy;
   if (b->strategy == DMAS_BYZ_NONE)
     return dmas_error_set (err, DMAS_EINVAL, "strategy: '%s' is not a strategy; use silent, "
-                           "omit, inflate, hijack, equivocate or replay", strategy);
+                           "omit, inflate, hijack, equivocate, replay or compromised",
+                           strategy);
   if (!(b->fraction >= 0.0 && b->fraction <= 1.0))
     return dmas_error_set (err, DMAS_EINVAL, "fraction: %g is not a probability; give a "
                            "number from 0 to 1", b->fraction);
@@ -203,7 +204,7 @@ static const DmasParamSpec byz_params[] = {
   { "strategy", DMAS_PARAM_STRING, "silent",
     "silent, omit (drop a fraction of its messages), inflate (bid the maximum on every job), "
     "hijack (inflate, never run what it wins), equivocate (Twins), replay (re-send old "
-    "messages)" },
+    "messages), compromised (an LLM bidder is told to lie; its claims go out unchecked)" },
   { "fraction", DMAS_PARAM_DOUBLE, "0.5",
     "omit: probability of dropping each message; replay: share of messages sent again" },
   { "split", DMAS_PARAM_STRING, "halves",
@@ -223,7 +224,7 @@ static const DmasComponent byz_components[] = {
     .api_minor = DMAS_FAULT_API_MINOR,
     .ops = &byz_ops,
     .summary = "makes agents Byzantine for a window: silent, omit, inflate, hijack, "
-               "equivocate (Twins) or replay",
+               "equivocate (Twins), replay or compromised (LLM bidders)",
     .params = byz_params,
   },
 };

@@ -57,7 +57,7 @@ static const char *const event_names[] = {
 };
 
 static const char *const strategy_names[] = {
-  "none", "silent", "omit", "inflate", "hijack", "equivocate", "replay",
+  "none", "silent", "omit", "inflate", "hijack", "equivocate", "replay", "compromised",
 };
 
 typedef struct Schedule Schedule;
@@ -309,7 +309,8 @@ read_event (Schedule *s, const JVal *obj, Event *e)
             break;
         if (strategy == NULL || strategy->kind != J_STR
             || i == sizeof strategy_names / sizeof strategy_names[0])
-          return "\"strategy\" must be silent, omit, inflate, hijack, equivocate or replay";
+          return "\"strategy\" must be silent, omit, inflate, hijack, equivocate, replay or "
+                 "compromised";
         e->byz.strategy = (DmasByzantineStrategy) i;
         if (!read_double (obj, "fraction", 0, &e->byz.fraction))
           return "\"fraction\" must be a number";

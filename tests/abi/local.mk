@@ -131,11 +131,11 @@ tests_abi_ops_size_la_CPPFLAGS = -I$(top_srcdir)/include
 tests_abi_ops_size_la_CFLAGS = $(plugin_cflags)
 tests_abi_ops_size_la_LDFLAGS = $(check_plugin_ldflags)
 
-check_LTLIBRARIES += tests/abi/reserved-kind.la
-tests_abi_reserved_kind_la_SOURCES = tests/abi/reserved-kind.c tests/abi/abi-plugin.h
-tests_abi_reserved_kind_la_CPPFLAGS = -I$(top_srcdir)/include
-tests_abi_reserved_kind_la_CFLAGS = $(plugin_cflags)
-tests_abi_reserved_kind_la_LDFLAGS = $(check_plugin_ldflags)
+check_LTLIBRARIES += tests/abi/llm-no-answer.la
+tests_abi_llm_no_answer_la_SOURCES = tests/abi/llm-no-answer.c tests/abi/abi-plugin.h
+tests_abi_llm_no_answer_la_CPPFLAGS = -I$(top_srcdir)/include
+tests_abi_llm_no_answer_la_CFLAGS = $(plugin_cflags)
+tests_abi_llm_no_answer_la_LDFLAGS = $(check_plugin_ldflags)
 
 check_LTLIBRARIES += tests/abi/unknown-kind.la
 tests_abi_unknown_kind_la_SOURCES = tests/abi/unknown-kind.c tests/abi/abi-plugin.h

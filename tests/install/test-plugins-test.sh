@@ -5,7 +5,7 @@ builddir=${DMAS_BUILDDIR:?DMAS_BUILDDIR is set by the test environment}
 dmas=$builddir/dmas
 out=$(mktemp "${TMPDIR:-/tmp}/dmas-plugins-test.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
-echo "1..6"
+echo "1..9"
 
 # expect N DESCRIPTION STATUS PATTERN COMMAND...: the command exits with STATUS and its output
 # has a line matching PATTERN.
@@ -35,3 +35,11 @@ expect 5 "a fault that does nothing by default fails to arm, naming --param" 1 \
   "$dmas" plugins test "$builddir/plugins/faults/.libs/link.so"
 expect 6 "the same fault with --param arms, injects and logs" 0 '^PASS fault/link injects-and-logs' \
   "$dmas" plugins test --param loss=0.2 --param for=30s "$builddir/plugins/faults/.libs/link.so"
+expect 7 "the simulated llm provider answers every request with valid placements" 0 \
+  '^PASS llm/simulated valid-placements (0 of [1-9][0-9]* answers refused' \
+  "$dmas" plugins test "$builddir/plugins/llm/.libs/simulated.so"
+expect 8 "replay without a cache fails, naming the parameter" 1 \
+  '^FAIL llm/replay answers (.*cache: FILE' \
+  "$dmas" plugins test "$builddir/plugins/llm/.libs/replay.so"
+expect 9 "an online provider is skipped, pointing at dmas check" 0 '^SKIP llm/ollama answers (.*dmas check' \
+  "$dmas" plugins test "$builddir/plugins/llm/.libs/ollama.so"

@@ -71,7 +71,7 @@ if complete -p dmas 2>/dev/null | grep -q -- '-F _dmas'; then
 else
   echo "not ok $n - sourcing registers _dmas for dmas"; fails=$((fails + 1))
 fi
-check "the subcommands" "dmas " "$(lines config evaluate plugins replay report run)"
+check "the subcommands" "dmas " "$(lines check config demo evaluate plugins replay report run setup-env)"
 check "a subcommand prefix" "dmas re" "$(lines replay report)"
 check_has "run's options" "dmas run --" --seed --set --plugin-path --output --jobs --resume --progress
 check "plugins' options" "dmas plugins --p" "$(lines --params --plugin-path)"

@@ -103,3 +103,11 @@ TESTS += tests/plugins/test-multipaxos
 tests_plugins_test_multipaxos_SOURCES = tests/plugins/test-multipaxos.c
 tests_plugins_test_multipaxos_LDADD = $(plugin_test_ldadd)
 EXTRA_tests_plugins_test_multipaxos_DEPENDENCIES = plugins/consensus/multipaxos.la
+
+# bidding/llm against a scripted model (the test's own llm_request over the mock host's table).
+check_PROGRAMS += tests/plugins/test-llm-bidder
+TESTS += tests/plugins/test-llm-bidder
+tests_plugins_test_llm_bidder_SOURCES = tests/plugins/test-llm-bidder.c
+tests_plugins_test_llm_bidder_LDADD = $(plugin_test_ldadd)
+EXTRA_tests_plugins_test_llm_bidder_DEPENDENCIES = plugins/bidding/llm.la \
+	plugins/bidding/heuristic.la

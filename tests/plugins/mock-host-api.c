@@ -580,6 +580,76 @@ mock_host_storage_writes (MockHost *host)
   return host->storage_writes;
 }
 
+/* --- reputation, LLM, plausibility (ABI 1.2 and 1.3) ------------------------------------ */
+
+static int
+api_accuse (DmasCtx *ctx, DmasAgentId agent)
+{
+  MockInstance *inst = instance_of (ctx);
+  MockHost *host = inst->host;
+  if (inst->kind != DMAS_KIND_BIDDING && inst->kind != DMAS_KIND_CONSENSUS)
+    {
+      mock_host_log_line (host, inst->agent, inst->kind, "host",
+                          "accuse() refused: only bidding and consensus instances accuse");
+      return DMAS_ESTATE;
+    }
+  if (agent >= host->n_agents)
+    return DMAS_ENOENT;
+  host->accuse_calls++;
+  if (!mock_host_accused (host, inst->agent, agent))
+    {
+      MockAccusation a = { .accuser = inst->agent, .accused = agent, .at = host->now };
+      g_array_append_val (host->accusations, a);
+    }
+  return DMAS_OK;
+}
+
+static int
+api_llm_request (DmasCtx *ctx, const DmasLlmAsk *ask, DmasLlmReplyFn fn, void *data,
+                 DmasFreeFn free_fn)
+{
+  (void) ask;
+  (void) fn;
+  MockInstance *inst = instance_of (ctx);
+  mock_host_log_line (inst->host, inst->agent, inst->kind, "host",
+                      "llm_request() refused: DMAS_ESTATE (the mock host has no llm)");
+  /* Refused: the request never happens, so its data is the caller's to free, as with a
+   * timer_add that fails. */
+  (void) data;
+  (void) free_fn;
+  return DMAS_ESTATE;
+}
+
+static const char *
+api_secret (DmasCtx *ctx, const char *name)
+{
+  (void) ctx;
+  (void) name;
+  return NULL;
+}
+
+static int
+api_bid_plausible (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
+{
+  MockHost *host = instance_of (ctx)->host;
+  /* As the real host (include/dmas/host.h): feasibility only, scores bounded below. */
+  if (slot == NULL || bid == NULL || bid->job != slot->job)
+    return DMAS_EINVAL;
+  if (bid->agent >= host->n_agents)
+    return DMAS_ENOENT;
+  if (!(bid->score >= 0.0))
+    return 0;
+  if (bid->score == 0.0)
+    return 1;
+  for (guint i = 0; i < host->implausible->len; i++)
+    {
+      const MockClaim *c = &g_array_index (host->implausible, MockClaim, i);
+      if (c->job == slot->job && c->agent == bid->agent)
+        return 0;
+    }
+  return 1;
+}
+
 static const DmasHostApi mock_api_table = {
   .struct_size = sizeof (DmasHostApi),
   .abi_major = DMAS_ABI_MAJOR,
@@ -611,6 +681,10 @@ static const DmasHostApi mock_api_table = {
   .verify = api_verify,
   .persist = api_persist,
   .restore = api_restore,
+  .accuse = api_accuse,
+  .llm_request = api_llm_request,
+  .secret = api_secret,
+  .bid_plausible = api_bid_plausible,
 };
 
 const DmasHostApi *

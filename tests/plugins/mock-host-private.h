@@ -78,7 +78,19 @@ struct MockHost {
   GHashTable **storage;
   guint *incarnation;       /* per agent: mock_host_restart_agent() calls so far */
   guint64 storage_writes;
+
+  DmasHostApi api;          /* every instance's ctx points here: a copy of mock_host_api(),
+                             * so that a test can make one host older (abi_minor) */
+  GArray *implausible;      /* MockClaim: (job, agent) pairs bid_plausible() refuses */
+  GArray *accusations;      /* MockAccusation, once per (accuser, accused) pair */
+  guint64 accuse_calls;     /* every accuse() call, repeated pairs included */
 };
+
+/* One scripted impossible claim: `agent`'s cluster can never run `job`. */
+typedef struct {
+  DmasJobId job;
+  DmasAgentId agent;
+} MockClaim;
 
 /* mock-host-api.c: the DmasHostApi table every instance's ctx points to, and its helpers. */
 const DmasHostApi *mock_host_api (void);

@@ -294,3 +294,48 @@ mock_host_set_agent_up (MockHost *host, DmasAgentId agent, gboolean up)
   g_return_if_fail (agent < host->n_agents);
   host->down[agent] = !up;
 }
+
+/* --- plausibility, accusations ---------------------------------------------------------- */
+
+void
+mock_host_set_implausible (MockHost *host, DmasJobId job, DmasAgentId agent)
+{
+  g_return_if_fail (agent < host->n_agents);
+  MockClaim c = { .job = job, .agent = agent };
+  g_array_append_val (host->implausible, c);
+}
+
+const GArray *
+mock_host_accusations (MockHost *host)
+{
+  return host->accusations;
+}
+
+gboolean
+mock_host_accused (MockHost *host, DmasAgentId accuser, DmasAgentId accused)
+{
+  for (guint i = 0; i < host->accusations->len; i++)
+    {
+      const MockAccusation *a = &g_array_index (host->accusations, MockAccusation, i);
+      if (a->accuser == accuser && a->accused == accused)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+guint64
+mock_host_accuse_calls (MockHost *host)
+{
+  return host->accuse_calls;
+}
+
+void
+mock_host_set_abi_minor (MockHost *host, guint32 minor)
+{
+  const DmasHostApi *full = mock_host_api ();
+  host->api.abi_minor = minor;
+  host->api.accuse = minor >= 2 ? full->accuse : NULL;
+  host->api.llm_request = minor >= 3 ? full->llm_request : NULL;
+  host->api.secret = minor >= 3 ? full->secret : NULL;
+  host->api.bid_plausible = minor >= 3 ? full->bid_plausible : NULL;
+}

@@ -126,6 +126,9 @@ mock_host_new (guint n_agents, guint64 seed)
     host->storage[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_bytes_unref);
   host->incarnation = g_new0 (guint, n_agents);
+  host->api = *mock_host_api ();
+  host->implausible = g_array_new (FALSE, TRUE, sizeof (MockClaim));
+  host->accusations = g_array_new (FALSE, TRUE, sizeof (MockAccusation));
   return host;
 }
 
@@ -202,6 +205,8 @@ mock_host_free (MockHost *host)
     g_hash_table_unref (host->storage[i]);
   g_free (host->storage);
   g_free (host->incarnation);
+  g_array_unref (host->implausible);
+  g_array_unref (host->accusations);
   g_free (host->members);
   g_free (host);
 }
@@ -256,7 +261,7 @@ instance_new (MockHost *host, MockKind *k, DmasAgentId agent, guint incarnation,
   inst->host = host;
   inst->agent = agent;
   inst->kind = kind;
-  inst->ctx.base.api = mock_host_api ();
+  inst->ctx.base.api = &host->api;
   inst->ctx.instance = inst;
   inst->rng = g_rand_new_with_seed_array (seed, incarnation == 0 ? 4 : G_N_ELEMENTS (seed));
 

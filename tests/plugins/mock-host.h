@@ -218,6 +218,36 @@ DmasCtx *mock_host_ctx (MockHost *host, DmasAgentId agent, DmasKind kind);
 /* Number of persist() calls that stored a value, over all agents. */
 guint64 mock_host_storage_writes (MockHost *host);
 
+/* --- plausibility, accusations, LLM (host API 1.2 and 1.3) ----------------------------- */
+
+/* bid_plausible() answers, as the real host does from the platform description: DMAS_ENOENT
+ * for an agent that does not exist; 0 for a score outside [0, 1] or NaN; 1 for a score of 0;
+ * for a score in (0, 1], 0 when the test declared (job, agent) impossible here, else 1.
+ * llm_request() answers DMAS_ESTATE (no llm is configured) and secret() NULL. */
+
+/* Declares that `agent`'s cluster can never run `job`: its bids > 0 for it are implausible. */
+void mock_host_set_implausible (MockHost *host, DmasJobId job, DmasAgentId agent);
+
+/* One accuse() that counted: `accuser` (an instance's agent) accused `accused` at `at`. */
+typedef struct {
+  DmasAgentId accuser;
+  DmasAgentId accused;
+  DmasTime at;
+} MockAccusation;
+
+/* Returns: (transfer none) MockAccusation array, in call order, one per (accuser, accused)
+ * pair as the real host counts them (a repeated accusation is not recorded again). */
+const GArray *mock_host_accusations (MockHost *host);
+/* Returns: whether `accuser` has accused `accused`. */
+gboolean mock_host_accused (MockHost *host, DmasAgentId accuser, DmasAgentId accused);
+/* Every accuse() call that named an existing agent, repeated pairs included. */
+guint64 mock_host_accuse_calls (MockHost *host);
+
+/* Makes the host report ABI minor `minor` to every instance (running ones too): below 3 its
+ * table has no llm_request, secret nor bid_plausible (NULL), below 2 no accuse either, as a
+ * plugin would see an older real host. */
+void mock_host_set_abi_minor (MockHost *host, guint32 minor);
+
 /* Returns: (transfer none) the log lines, "t=<ns> agent=<id> <kind> <level>: <message>". */
 const GPtrArray *mock_host_log (MockHost *host);
 gboolean mock_host_log_contains (MockHost *host, const gchar *needle);

@@ -33,6 +33,11 @@
  *                                                         down at the proposal and back
  *                                                         later: the proposers decide
  *   isolation              two hosts interleaved = two separate runs (every model)
+ *   implausible-bid-*      two liars claim (score 1.0, 0.99) jobs their clusters can never
+ *                          run (mock_host_set_implausible): every agent decides once, the
+ *                          best plausible bid wins, a job only liars claim is rejected, only
+ *                          liars are accused (at least once); on a host of ABI 1.2 (no
+ *                          bid_plausible) the liar wins as before and nobody is accused
  *   hostile-bodies         one agent sends damaged bodies (truncated, bit-flipped, extreme
  *                          fields, lengthened, random, wrong type) of every message type:
  *                          no crash, bounded heap growth, every decision well formed;
@@ -838,6 +843,118 @@ test_isolation (gconstpointer data)
     }
 }
 
+/* ---- implausible bids (host API 1.3 bid_plausible) ------------------------------------- */
+
+/* Two liars, agents 1 and 3: their clusters can run none of the jobs, yet they bid 1.0 and
+ * 0.99 (a compromised LLM bidder's claims go out unchecked).  Two, so that in a leader-based
+ * protocol at least one is not the agent choosing the winner, and is caught by another. */
+#define LIAR_A 1
+#define LIAR_B 3
+#define N_LIAR_JOBS 5
+
+static void
+liar_scores (GRand *rng, DmasJobId job, gdouble *claimed, gdouble *honest)
+{
+  for (DmasAgentId a = 0; a < N_AGENTS; a++)
+    /* Every honest agent can run jobs 1-4 (so the best plausible bid exists); job 5 only the
+     * liars claim: it must be rejected. */
+    honest[a] = job == N_LIAR_JOBS ? 0.0 : (gdouble) g_rand_int_range (rng, 1, 90) / 100.0;
+  memcpy (claimed, honest, sizeof (gdouble) * N_AGENTS);
+  claimed[LIAR_A] = 1.0;
+  claimed[LIAR_B] = 0.99;
+  honest[LIAR_A] = 0.0;
+  honest[LIAR_B] = 0.0;
+}
+
+/* Runs jobs 1..N_LIAR_JOBS (homes 1, 2, 3, 4, 0: each liar is a home once) with the liars'
+ * claims, on a host of ABI minor `abi_minor`.  Every agent must decide each job once, for a
+ * bid placed with that score.  Returns the driver (the caller clears it), the best claimed
+ * bidder and the decided winner of job 1 in *claimed_winner and *decided_winner, and in
+ * *all_plausible_won whether every job went to the best plausible bid (or was rejected when
+ * there was none). */
+static Driver
+liar_run (const Component *c, guint32 abi_minor, DmasAgentId *claimed_winner,
+          DmasAgentId *decided_winner, gboolean *all_plausible_won)
+{
+  Driver d;
+  memset (&d, 0, sizeof d);
+  d.host = mock_host_new (N_AGENTS, g_test_rand_int ());
+  d.rng = g_rand_new_with_seed (g_test_rand_int ());
+  mock_host_set_abi_minor (d.host, abi_minor);
+  for (DmasJobId job = 1; job <= N_LIAR_JOBS; job++)
+    {
+      mock_host_set_implausible (d.host, job, LIAR_A);
+      mock_host_set_implausible (d.host, job, LIAR_B);
+    }
+  g_autoptr (GError) error = NULL;
+  mock_host_start (d.host, load (c), NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GRand) rng = g_rand_new_with_seed (g_test_rand_int ());
+  *all_plausible_won = TRUE;
+  for (DmasJobId job = 1; job <= N_LIAR_JOBS; job++)
+    {
+      gdouble claimed[N_AGENTS], honest[N_AGENTS];
+      liar_scores (rng, job, claimed, honest);
+      propose_all (&d, slot_of (job, (DmasAgentId) (job % N_AGENTS)), claimed);
+      run_until_decided (&d, job, mock_host_now (d.host) + HORIZON);
+      guint n;
+      /* Validity against the claims: whatever is decided was bid, with that very score. */
+      DmasAgentId w = check_slot (&d, job, claimed, &n);
+      g_assert_cmpuint (n, ==, N_AGENTS);
+      if (w != reference_winner (job, honest))
+        *all_plausible_won = FALSE;
+      if (job == 1)
+        {
+          *claimed_winner = reference_winner (job, claimed);
+          *decided_winner = w;
+        }
+    }
+  return d;
+}
+
+static void
+test_implausible_never_wins (gconstpointer data)
+{
+  const Component *c = data;
+  DmasAgentId claimed, winner;
+  gboolean plausible_won;
+  Driver d = liar_run (c, DMAS_ABI_MINOR, &claimed, &winner, &plausible_won);
+  /* The liars' claims were the best bids, and no liar won anything: the best plausible bid
+   * won every job (job 5, claimed by the liars only, was rejected). */
+  g_assert_cmpint ((gint) claimed, ==, LIAR_A);
+  g_assert_cmpint ((gint) winner, !=, LIAR_A);
+  g_assert_true (plausible_won);
+  g_assert_cmpfloat (mock_host_metric (d.host, "implausible_bids"), >=, 1.0);
+  /* Somebody caught a liar, and only liars were accused, never by themselves. */
+  const GArray *acc = mock_host_accusations (d.host);
+  g_assert_cmpuint (acc->len, >=, 1);
+  for (guint i = 0; i < acc->len; i++)
+    {
+      const MockAccusation *a = &g_array_index (acc, MockAccusation, i);
+      g_assert_true (a->accused == LIAR_A || a->accused == LIAR_B);
+      g_assert_cmpuint (a->accuser, !=, a->accused);
+    }
+  driver_clear (&d);
+}
+
+/* A host older than ABI 1.3 cannot tell: the protocols treat every bid as plausible, so the
+ * liar's claim wins as before, and nobody is accused.  (This is what the checks above
+ * change, and proves the plugins do not call what an old host lacks.) */
+static void
+test_implausible_old_host (gconstpointer data)
+{
+  const Component *c = data;
+  DmasAgentId claimed, winner;
+  gboolean plausible_won;
+  Driver d = liar_run (c, 2, &claimed, &winner, &plausible_won);
+  g_assert_cmpint ((gint) claimed, ==, LIAR_A);
+  g_assert_cmpint ((gint) winner, ==, LIAR_A);
+  g_assert_false (plausible_won);
+  g_assert_cmpfloat (mock_host_metric (d.host, "implausible_bids"), ==, 0.0);
+  g_assert_cmpuint (mock_host_accusations (d.host)->len, ==, 0);
+  driver_clear (&d);
+}
+
 /* ---- discovery ------------------------------------------------------------------------- */
 
 static void
@@ -955,6 +1072,8 @@ main (int argc, char **argv)
     { "progress-with-late-joiner", test_restart_late_joiner, "progress after a restart" },
     { "no-hidden-global-state", test_isolation, NULL },
     { "hostile-bodies", test_hostile_bodies, NULL },
+    { "implausible-bid-never-wins", test_implausible_never_wins, NULL },
+    { "implausible-bid-old-host", test_implausible_old_host, NULL },
   };
   g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < components->len; i++)

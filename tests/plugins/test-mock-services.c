@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The mock host's services: sign/verify, persist/restore, and crashing one agent's instances. */
+/* The mock host's services: sign/verify, persist/restore, crashing one agent, plausibility. */
 #include "config.h"
 
 #include <string.h>
@@ -143,6 +143,57 @@ test_crash_restart (void)
     }
 }
 
+/* bid_plausible() answers from the scripted impossible claims, accuse() is counted once per
+ * pair, llm_request()/secret() refuse (no llm), and an older host's table lacks them. */
+static void
+test_plausible_accuse_llm (void)
+{
+  g_autoptr (MockHost) host = start (3);
+  DmasCtx *a0 = mock_host_ctx (host, 0, DMAS_KIND_CONSENSUS);
+  DmasCtx *b1 = mock_host_ctx (host, 1, DMAS_KIND_BIDDING);
+  const DmasHostApi *api = a0->api;
+  mock_host_set_implausible (host, 7, 2);
+  const DmasSlot s7 = { .job = 7, .epoch = 0, .home = 0 };
+  const DmasSlot s8 = { .job = 8, .epoch = 0, .home = 0 };
+  DmasBid bid = { .job = 7, .agent = 2, .score = 1.0 };
+  g_assert_cmpint (api->bid_plausible (a0, &s7, &bid), ==, 0);
+  bid.score = 0.0; /* declining is always honest */
+  g_assert_cmpint (api->bid_plausible (a0, &s7, &bid), ==, 1);
+  bid = (DmasBid){ .job = 8, .agent = 2, .score = -0.5 }; /* garbage is never honest */
+  g_assert_cmpint (api->bid_plausible (a0, &s8, &bid), ==, 0);
+  bid.score = 1.5; /* scores are bounded below only */
+  g_assert_cmpint (api->bid_plausible (a0, &s8, &bid), ==, 1);
+  g_assert_cmpint (api->bid_plausible (a0, &s7, &bid), ==, DMAS_EINVAL); /* job 8 != slot 7 */
+  bid = (DmasBid){ .job = 8, .agent = 2, .score = 1.0 };
+  g_assert_cmpint (api->bid_plausible (a0, &s8, &bid), ==, 1);
+  bid = (DmasBid){ .job = 7, .agent = 1, .score = 0.5 };
+  g_assert_cmpint (api->bid_plausible (a0, &s7, &bid), ==, 1);
+  bid.agent = 3;
+  g_assert_cmpint (api->bid_plausible (a0, &s7, &bid), ==, DMAS_ENOENT);
+
+  g_assert_cmpint (api->accuse (a0, 2), ==, DMAS_OK);
+  g_assert_cmpint (api->accuse (a0, 2), ==, DMAS_OK);
+  g_assert_cmpint (api->accuse (b1, 2), ==, DMAS_OK);
+  g_assert_cmpint (api->accuse (a0, 9), ==, DMAS_ENOENT);
+  g_assert_cmpuint (mock_host_accusations (host)->len, ==, 2);
+  g_assert_cmpuint (mock_host_accuse_calls (host), ==, 3);
+  g_assert_true (mock_host_accused (host, 0, 2));
+  g_assert_true (mock_host_accused (host, 1, 2));
+  g_assert_false (mock_host_accused (host, 2, 0));
+
+  g_assert_cmpint (api->llm_request (b1, NULL, NULL, NULL, NULL), ==, DMAS_ESTATE);
+  g_assert_null (api->secret (b1, "HOME"));
+
+  mock_host_set_abi_minor (host, 2);
+  g_assert_cmpuint (a0->api->abi_minor, ==, 2);
+  g_assert_null (a0->api->bid_plausible);
+  g_assert_null (a0->api->llm_request);
+  g_assert_null (a0->api->secret);
+  g_assert_nonnull (a0->api->accuse);
+  mock_host_set_abi_minor (host, DMAS_ABI_MINOR);
+  g_assert_nonnull (a0->api->bid_plausible);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -150,5 +201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mock-host/services/sign-verify", test_sign_verify);
   g_test_add_func ("/mock-host/services/persist-restore", test_persist_restore);
   g_test_add_func ("/mock-host/services/crash-restart", test_crash_restart);
+  g_test_add_func ("/mock-host/services/plausible-accuse-llm", test_plausible_accuse_llm);
   return g_test_run ();
 }

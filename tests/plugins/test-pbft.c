@@ -229,6 +229,7 @@ typedef enum {
   TAMPER_FORGED_BID,
   TAMPER_TOO_FEW_BIDS,
   TAMPER_WORSE_WINNER,
+  TAMPER_IMPLAUSIBLE_WINNER, /* the best bid, truly signed, claims a job its cluster cannot run */
 } Tamper;
 
 static void
@@ -273,6 +274,12 @@ test_faulty_primary (gconstpointer data)
   Tamper tamper = GPOINTER_TO_INT (data);
   g_autoptr (MockHost) host = start (4, NULL);
   double scores[4] = { 0.2, 0.9, 0.5, 0.4 };
+  double plausible[4] = { 0.2, 0.9, 0.5, 0.4 };
+  if (tamper == TAMPER_IMPLAUSIBLE_WINNER)
+    {
+      mock_host_set_implausible (host, 9, 1);
+      plausible[1] = 0.0;
+    }
   DmasSlot slot = slot_of (9, 3);
   for (guint a = 0; a < 4; a++)
     propose (host, a, slot, scores[a]);
@@ -300,6 +307,8 @@ test_faulty_primary (gconstpointer data)
     }
   for (gint i; (i = mock_host_find (host, MOCK_ANY_AGENT, 0, MSG_BID)) >= 0;)
     mock_host_deliver (host, (guint) i);
+  /* A refused implausible bid counts as agent 1's answer: the primary has heard everyone and
+   * orders at once, without waiting out its window. */
   g_assert_cmpuint (mock_host_drop_matching (host, 0, MOCK_ANY_AGENT, MSG_PRE_PREPARE), ==, 3);
 
   g_autoptr (GByteArray) b = g_byte_array_new ();
@@ -341,6 +350,8 @@ test_faulty_primary (gconstpointer data)
       winner = 2;
       wscore = 0.5;
       break;
+    case TAMPER_IMPLAUSIBLE_WINNER:
+      break; /* every bid as signed, agent 1's the best: only its plausibility is wrong */
     default:
       g_assert_not_reached ();
     }
@@ -385,9 +396,22 @@ test_faulty_primary (gconstpointer data)
   g_assert_cmpfloat (mock_host_metric (host, "view_changes"), ==, 1.0);
   run_until (host, 60 * DMAS_S);
   g_assert_cmpfloat (mock_host_metric (host, "view_changes"), >=, 1.0);
-  DmasBid w = reference_winner (9, scores, NULL, 4);
+  DmasBid w = reference_winner (9, plausible, NULL, 4);
   for (guint a = 0; a < 4; a++)
     assert_decided (host, a, 9, w);
+  if (tamper == TAMPER_IMPLAUSIBLE_WINNER)
+    {
+      /* The backups saw agent 1's signed claim in the evidence, the primary in its BID: all
+       * three accuse it; nobody else is accused. */
+      g_assert_cmpint ((gint) w.agent, ==, 2);
+      g_assert_cmpfloat (mock_host_metric (host, "implausible_bids"), >=, 3.0);
+      for (DmasAgentId a = 0; a < 4; a++)
+        if (a != 1)
+          g_assert_true (mock_host_accused (host, a, 1));
+      g_assert_cmpuint (mock_host_accusations (host)->len, ==, 3);
+    }
+  else
+    g_assert_cmpuint (mock_host_accusations (host)->len, ==, 0);
 }
 
 /* --- no quorum -------------------------------------------------------------------------- */
@@ -479,6 +503,8 @@ main (int argc, char **argv)
                         test_faulty_primary);
   g_test_add_data_func ("/pbft/byzantine/worse-winner", GINT_TO_POINTER (TAMPER_WORSE_WINNER),
                         test_faulty_primary);
+  g_test_add_data_func ("/pbft/byzantine/implausible-winner",
+                        GINT_TO_POINTER (TAMPER_IMPLAUSIBLE_WINNER), test_faulty_primary);
   g_test_add_func ("/pbft/quorum/none-with-2f-alive", test_no_quorum);
   g_test_add_func ("/pbft/network/drop-duplicate-reorder", test_unreliable);
   return g_test_run ();

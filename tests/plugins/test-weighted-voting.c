@@ -281,6 +281,143 @@ test_bad_parameters (void)
     }
 }
 
+/* The split of test_weights_decide under specialisation weights.  By default the gpu agent 0
+ * weighs 1.5 and the four general ones 1 (of 5.5): agents 0 and 1 carry 2.5, not more than
+ * half, so round 1 decides nothing and the re-vote settles it.  With gpu=3 agent 0 weighs 3
+ * of 7, as with weights=3, and the same votes decide agent 4 at once. */
+static void
+run_split (MockHost *host, DmasJobId job)
+{
+  const double scores[] = { 0.3, 0.6, 0.1, 0.4, 0.95 };
+  DmasSlot slot = cu_slot (job, 0, 0);
+  for (guint a = 0; a < 5; a++)
+    g_assert_cmpint (cu_propose (host, a, slot, scores[a]), ==, DMAS_OK);
+  mock_host_drop_matching (host, 4, 2, MSG_BID);
+  mock_host_drop_matching (host, 4, 3, MSG_BID);
+  mock_host_crash_agent (host, 4);
+  mock_host_run (host);
+}
+
+static void
+test_specialisation_weights (void)
+{
+  DmasBid best = { .job = 17, .agent = 4, .score = 0.95 };
+  {
+    const gchar *const params[] = { "specialisations=gpu,general,general, general ,general",
+                                    NULL };
+    g_autoptr (MockHost) host = cu_start ("weighted-voting", 5, params);
+    run_split (host, 17);
+    g_assert_cmpfloat (mock_host_metric (host, "revotes"), >, 0.0);
+    for (guint a = 0; a < 4; a++)
+      g_assert_cmpuint (cu_assert_decided (host, a, cu_slot (17, 0, 0), best)->at, >, 0);
+  }
+  const gchar *const same[][3] = {
+    { "specialisations=gpu,general,general,general,general", "specialisation_weights=gpu=3",
+      NULL },
+    { "specialisations=network,memory,memory,memory,memory",
+      "specialisation_weights= memory = 1 ,network=3", NULL },
+    { "weights=3", NULL, NULL },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (same); k++)
+    {
+      g_autoptr (MockHost) host = cu_start ("weighted-voting", 5, same[k]);
+      run_split (host, 17);
+      for (guint a = 0; a < 4; a++)
+        g_assert_cmpuint (cu_assert_decided (host, a, cu_slot (17, 0, 0), best)->at, ==, 0);
+      g_assert_cmpfloat (mock_host_metric (host, "revotes"), ==, 0.0);
+    }
+}
+
+/* The default table: gpu, memory, storage, general weigh 1.5, 1.25, 1, 1 (of 4.75), exactly
+ * as if written out.  Agent 3, the best bidder, reaches only agents 0 and 1 before crashing:
+ * their 2.75 is a weighted majority at once, where two plain votes of four are not. */
+static void
+test_specialisation_default_table (void)
+{
+  const gchar *const by_name[] = { "specialisations=gpu,memory,storage,general", NULL };
+  const gchar *const by_number[] = { "weights=1.5,1.25,1,1", NULL };
+  const gchar *const plain[] = { "weights=1,1,1,1", NULL };
+  const gchar *const *const runs[] = { by_name, by_number, plain };
+  const double scores[] = { 0.3, 0.6, 0.1, 0.95 };
+  const DmasBid best = { .job = 18, .agent = 3, .score = 0.95 };
+  const DmasSlot slot = cu_slot (18, 0, 0);
+  DmasTime at[3][3];
+  guint64 messages[3];
+  for (gsize r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      g_autoptr (MockHost) host = cu_start ("weighted-voting", 4, runs[r]);
+      for (guint a = 0; a < 4; a++)
+        g_assert_cmpint (cu_propose (host, a, slot, scores[a]), ==, DMAS_OK);
+      g_assert_cmpuint (mock_host_drop_matching (host, 3, 2, MSG_BID), ==, 1);
+      mock_host_crash_agent (host, 3);
+      mock_host_run (host);
+      for (guint a = 0; a < 3; a++)
+        at[r][a] = cu_assert_decided (host, a, slot, best)->at;
+      messages[r] = mock_host_sent_messages (host, DMAS_KIND_CONSENSUS);
+    }
+  for (guint a = 0; a < 3; a++)
+    {
+      g_assert_cmpuint (at[0][a], ==, 0);
+      g_assert_cmpuint (at[1][a], ==, at[0][a]);
+      g_assert_cmpuint (at[2][a], >, 0);
+    }
+  g_assert_cmpuint (messages[0], ==, messages[1]);
+  g_assert_cmpuint (messages[2], >, messages[0]);
+
+  /* The documented default, which the runs above depend on. */
+  g_autoptr (GError) error = NULL;
+  const DmasComponent *c = mock_component_load (DMAS_KIND_CONSENSUS, "weighted-voting",
+                                                "weighted-voting", &error);
+  g_assert_no_error (error);
+  const DmasParamSpec *p = c->params;
+  while (p->name != NULL && strcmp (p->name, "specialisation_weights") != 0)
+    p++;
+  g_assert_cmpstr (p->default_value, ==,
+                   "gpu=1.5,memory=1.25,compute=1.25,storage=1,network=1,general=1");
+}
+
+static void
+test_specialisation_bad_parameters (void)
+{
+  const gchar *const cases[][3] = {
+    { "weights=2", "specialisations=gpu,gpu", "weights and specialisations are both set" },
+    { "specialisations=gpu,cpu", NULL, "specialisations \"gpu,cpu\": entry 2 is not one of "
+                                       "gpu, memory" },
+    { "specialisations=gpu", NULL, "names 1 agents, the platform has 2; give one per agent" },
+    { "specialisations=gpu,memory,", NULL, "entry 3 is not one of" },
+    { "specialisations=gpu,,", NULL, "entry 2 is not one of" },
+    { "specialisations=GPU,memory", NULL, "entry 1 is not one of" },
+    { "specialisation_weights=gpu=x", NULL, "entry 1 is not NAME=WEIGHT" },
+    { "specialisation_weights=gpu=1,gpu=2", NULL, "gives gpu twice" },
+    { "specialisation_weights=gpu=1,cpu=2", NULL, "entry 2 is not NAME=WEIGHT" },
+    { "specialisation_weights=gpu=-1", NULL, "entry 1 is not NAME=WEIGHT" },
+    { "specialisation_weights=gpu", NULL, "entry 1 is not NAME=WEIGHT" },
+    { "specialisation_weights=gpu=1,", NULL, "entry 2 is not NAME=WEIGHT" },
+    { "specialisation_weights=gpu=1 2", NULL, "entry 1 is not NAME=WEIGHT" },
+    { "specialisations=gpu,memory", "specialisation_weights=gpu=0,memory=0",
+      "specialisations \"gpu,memory\" sum to 0" },
+  };
+  g_autoptr (GError) error = NULL;
+  const DmasComponent *c = mock_component_load (DMAS_KIND_CONSENSUS, "weighted-voting",
+                                                "weighted-voting", &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (MockHost) host = mock_host_new (2, 1);
+      const gchar *const params[] = { cases[i][0], cases[i][1], NULL };
+      g_assert_false (mock_host_start (host, c, params, &error));
+      if (strstr (error->message, cases[i][2]) == NULL)
+        g_error ("case %s %s: \"%s\" does not contain \"%s\"", cases[i][0],
+                 cases[i][1] != NULL ? cases[i][1] : "", error->message, cases[i][2]);
+      g_clear_error (&error);
+    }
+  /* "" is none: the old behaviour, and specialisation_weights alone changes nothing. */
+  g_autoptr (MockHost) host = mock_host_new (2, 1);
+  const gchar *const params[] = { "specialisations=", "specialisation_weights=gpu=2", NULL };
+  g_assert_true (mock_host_start (host, c, params, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -296,5 +433,10 @@ main (int argc, char **argv)
   g_test_add_func ("/weighted-voting/network/duplicate-votes", test_duplicate_votes);
   g_test_add_func ("/weighted-voting/malformed/ignored", test_malformed);
   g_test_add_func ("/weighted-voting/api/bad-parameters", test_bad_parameters);
+  g_test_add_func ("/weighted-voting/specialisations/weights", test_specialisation_weights);
+  g_test_add_func ("/weighted-voting/specialisations/default-table",
+                   test_specialisation_default_table);
+  g_test_add_func ("/weighted-voting/specialisations/bad-parameters",
+                   test_specialisation_bad_parameters);
   return g_test_run ();
 }
