@@ -20,3 +20,4 @@ include tests/faults-patterns/local.mk
 include tests/bench/local.mk
 include tests/packaging/local.mk
 include tests/llm/local.mk
+include tests/fuzz/local.mk

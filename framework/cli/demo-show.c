@@ -77,12 +77,28 @@ stamp (DmasDemoShow *show, DmasTime now)
            (gdouble) now / (gdouble) DMAS_S, dmas_demo_sgr (st, DMAS_DEMO_RESET));
 }
 
+/* `text` with every control character but newline and tab written as \xNN: a model's reply
+ * is shown, never obeyed, and that holds for a terminal's escape sequences too.
+ * Returns: (transfer full). */
+static gchar *
+printable (const gchar *text)
+{
+  GString *out = g_string_new (NULL);
+  for (const guchar *p = (const guchar *) (text != NULL ? text : ""); *p != '\0'; p++)
+    if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+      g_string_append_printf (out, "\\x%02x", *p);
+    else
+      g_string_append_c (out, (gchar) *p);
+  return g_string_free (out, FALSE);
+}
+
 /* Every line of `text`, indented and labelled, so a reply reads apart from the narration. */
 static void
 print_block (DmasDemoShow *show, const gchar *label, const gchar *colour, const gchar *text)
 {
   const DmasDemoStyle *st = &show->style;
-  g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  g_autofree gchar *safe = printable (text);
+  g_auto (GStrv) lines = g_strsplit (safe, "\n", -1);
   guint n = g_strv_length (lines);
   /* A trailing newline is not one more line. */
   if (n > 1 && lines[n - 1][0] == '\0')
@@ -174,10 +190,10 @@ on_llm (gpointer data, DmasTime now, const DmasLlmCall *call, const DmasLlmOutco
         show->llm_invalid++;
       else
         show->llm_failed++;
+      g_autofree gchar *why = printable (r->message);
       fprintf (st->out, "             %s=> %s: %s (after %.3f s); the agent bids its fallback "
                "instead%s\n", dmas_demo_sgr (st, DMAS_DEMO_YELLOW),
-               r->status == DMAS_EINVAL ? "invalid reply" : "no usable reply",
-               r->message != NULL ? r->message : "", latency_s,
+               r->status == DMAS_EINVAL ? "invalid reply" : "no usable reply", why, latency_s,
                dmas_demo_sgr (st, DMAS_DEMO_RESET));
     }
   dmas_demo_pause (st, PAUSE_LLM);

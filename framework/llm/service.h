@@ -90,8 +90,9 @@ typedef struct DmasLlmCall {
   gboolean compromised;       /* Byzantine: the compromised instruction is appended to the
                                * system message and the simulation check is skipped (the
                                * agent trusts its model; the protocol has to cope) */
-  GRand *rng;                 /* the agent's "agent/<id>/llm" stream: request seed, backoff
-                               * jitter, offline latency */
+  GRand *rng;                 /* the agent's "agent/<id>/llm" stream: drawn exactly twice per
+                               * call (request seed, offline latency); backoff jitter uses a
+                               * service-private GRand */
 } DmasLlmCall;
 
 /* What came of a call.  result's strings point into the fields below. */

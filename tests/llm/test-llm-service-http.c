@@ -579,6 +579,29 @@ test_probe (Fixture *f, gconstpointer data)
   g_assert_cmpuint (counters (f)->attempts, ==, 0);
 }
 
+/* Only http and https: a URL from a config or a variable cannot read local files. */
+static void
+test_protocols (void)
+{
+  static const gchar *const urls[] = { "file:///etc/hostname", "ftp://127.0.0.1/x",
+                                       "gopher://127.0.0.1/", "not a url" };
+  DmasLlmHttpOptions options = { .connect_timeout = DMAS_S, .timeout = DMAS_S,
+                                 .max_body = 1024 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      DmasLlmHttp req = { .url = (char *) urls[i] };
+      DmasLlmHttpReply reply;
+
+      dmas_llm_http_send (&req, &options, &reply);
+      /* Refused before any I/O, never retried. */
+      g_assert_cmpint (reply.outcome, ==, DMAS_LLM_HTTP_SETUP);
+      g_assert_cmpuint (reply.len, ==, 0);
+      g_assert_nonnull (reply.error);
+      dmas_llm_http_reply_clear (&reply);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -603,5 +626,6 @@ main (int argc, char **argv)
   ADD ("/llm/service-http/probe", test_probe);
 #undef ADD
   g_test_add_func ("/llm/service-http/parse-retry-after", test_parse_retry_after);
+  g_test_add_func ("/llm/service-http/protocols", test_protocols);
   return g_test_run ();
 }
