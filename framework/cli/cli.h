@@ -25,6 +25,8 @@ gboolean dmas_cli_setup (const gchar *path, const gchar *const *sets, const gcha
                          DmasConfig **config_out, DmasRegistry **registry_out, GError **error);
 /* The exit status for a setup error: 2 for problems in what the user wrote, 1 otherwise. */
 int dmas_cli_exit_status (const GError *error);
+/* Prints "dmas: MESSAGE" on stderr and returns `status`. */
+int dmas_cli_fail (int status, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 int dmas_cmd_run (int argc, char **argv);
 int dmas_cmd_config (int argc, char **argv);

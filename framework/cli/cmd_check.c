@@ -18,6 +18,7 @@
 
 typedef struct {
   gchar *plugin_path;
+  gchar **sets;        /* --set KEY=VALUE, as for dmas run */
   gchar **args;
 } CheckOptions;
 
@@ -93,15 +94,13 @@ check_plugins (Checks *c, const gchar *plugin_path)
 static gchar *
 default_config (void)
 {
-  if (dmas_running_from_build_tree ())
-    return g_build_filename (DMAS_ABS_SRCDIR, "configs", "quickstart.yaml", NULL);
-  return g_build_filename (DMAS_DATADIR, "configs", "quickstart.yaml", NULL);
+  return dmas_configs_path ("quickstart.yaml");
 }
 
 /* Loads and resolves `path` (a run or a campaign).  On success, *config_out and
  * *registry_out are the single run's, or the campaign's first run's (owned by *campaign_out). */
 static gboolean
-check_config (Checks *c, const gchar *path, const gchar *plugin_path,
+check_config (Checks *c, const gchar *path, const gchar *const *sets, const gchar *plugin_path,
               DmasCampaign **campaign_out, DmasConfig **config_out,
               DmasRegistry **registry_out, const DmasConfig **use_config,
               DmasRegistry **use_registry)
@@ -109,7 +108,7 @@ check_config (Checks *c, const gchar *path, const gchar *plugin_path,
   g_autoptr (GError) error = NULL;
   const gchar *fix = "edit the file as the message says; 'dmas config FILE' shows every key "
                      "with its default";
-  g_autoptr (DmasNode) root = dmas_campaign_load_raw (path, NULL, &error);
+  g_autoptr (DmasNode) root = dmas_campaign_load_raw (path, sets, &error);
   if (root == NULL)
     {
       report (c, FALSE, "config", fix, "%s", error->message);
@@ -132,7 +131,7 @@ check_config (Checks *c, const gchar *path, const gchar *plugin_path,
               campaign->runs->len);
       return TRUE;
     }
-  if (!dmas_cli_setup (path, NULL, plugin_path, config_out, registry_out, &error))
+  if (!dmas_cli_setup (path, sets, plugin_path, config_out, registry_out, &error))
     {
       report (c, FALSE, "config", fix, "%s", error->message);
       return FALSE;
@@ -304,7 +303,8 @@ check (CheckOptions *o)
   g_autoptr (DmasRegistry) registry = NULL;
   const DmasConfig *use_config = NULL;
   DmasRegistry *use_registry = NULL;
-  const gboolean config_ok = check_config (&c, path, o->plugin_path, &campaign, &config,
+  const gboolean config_ok = check_config (&c, path, (const gchar *const *) o->sets,
+                                           o->plugin_path, &campaign, &config,
                                            &registry, &use_config, &use_registry);
   check_gnuplot (&c);
   if (config_ok)
@@ -326,6 +326,8 @@ dmas_cmd_check (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "plugin-path", 0, 0, G_OPTION_ARG_STRING, &o.plugin_path,
       "colon-separated plugin directories, searched first", "DIRS" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
+      "override a config key, e.g. --set llm.provider=ollama (repeatable)", "KEY=VALUE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -349,6 +351,7 @@ dmas_cmd_check (int argc, char **argv)
   else
     status = check (&o);
   g_free (o.plugin_path);
+  g_strfreev (o.sets);
   g_strfreev (o.args);
   return status;
 }

@@ -53,28 +53,12 @@ typedef struct {
   guint llm_calls;
 } DemoResult;
 
-static int
-fail (int status, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int status, const gchar *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "dmas: %s\n", message);
-  return status;
-}
-
 /* configs/demo beside the sources when dmas runs from its build tree, else the installed one
  * (like the platform presets). */
 static gchar *
 demo_dir (void)
 {
-  if (dmas_running_from_build_tree ())
-    return g_build_filename (DMAS_ABS_SRCDIR, "configs", "demo", NULL);
-  return g_build_filename (DMAS_DATADIR, "configs", "demo", NULL);
+  return dmas_configs_path ("demo");
 }
 
 static void
@@ -176,15 +160,15 @@ run_scenario (const DemoOptions *o, const DmasDemoStyle *style, guint number,
   g_autoptr (DmasConfig) config = NULL;
   g_autoptr (DmasRegistry) registry = NULL;
   if (!dmas_cli_setup (path, sets, o->plugin_path, &config, &registry, &error))
-    return fail (dmas_cli_exit_status (error), "demo: %s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "demo: %s", error->message);
   g_autoptr (DmasSim) sim = dmas_sim_new (config, registry, &error);
   if (sim == NULL)
-    return fail (dmas_cli_exit_status (error), "demo: %s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "demo: %s", error->message);
   /* An online model that cannot answer would make every agent fall back after its retries:
    * say so now, with the fix, rather than after minutes of failed calls. */
   DmasLlmService *service = dmas_sim_llm (sim);
   if (service != NULL && !dmas_llm_service_probe (service, &error))
-    return fail (DMAS_EXIT_FAILURE, "demo: %s\n(check the provider with 'dmas check "
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "demo: %s\n(check the provider with 'dmas check "
                  "CONFIG', or run the demo offline without --provider)", error->message);
   g_autoptr (DmasDemoShow) show = dmas_demo_show_new (style, config, sim);
   dmas_sim_set_observer (sim, dmas_demo_show_observer (), show);
@@ -218,9 +202,9 @@ run_scenario (const DemoOptions *o, const DmasDemoStyle *style, guint number,
   dmas_demo_pause (style, 2000);
 
   if (status == DMAS_RUN_INTERRUPTED)
-    return fail (DMAS_EXIT_INTERRUPTED, "demo: interrupted");
+    return dmas_cli_fail (DMAS_EXIT_INTERRUPTED, "demo: interrupted");
   if (status == DMAS_RUN_DEADLOCK || status == DMAS_RUN_STALLED)
-    return fail (DMAS_EXIT_FAILURE, "demo: scenario %u %s: %s", number,
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "demo: scenario %u %s: %s", number,
                  dmas_run_status_to_string (status), diagnosis != NULL ? diagnosis : "");
   return DMAS_EXIT_OK;
 }
@@ -249,10 +233,10 @@ static int
 demo (DemoOptions *o)
 {
   if (o->scenario < 0 || o->scenario > (gint) G_N_ELEMENTS (scenarios))
-    return fail (DMAS_EXIT_USAGE, "demo: --scenario %d: give 1, 2 or 3 (default: all three)",
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "demo: --scenario %d: give 1, 2 or 3 (default: all three)",
                  o->scenario);
   if (o->args != NULL && o->args[0] != NULL)
-    return fail (DMAS_EXIT_USAGE, "demo: unexpected argument '%s' (try 'dmas demo --help')",
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "demo: unexpected argument '%s' (try 'dmas demo --help')",
                  o->args[0]);
 
   g_autoptr (GPtrArray) sets = g_ptr_array_new ();
@@ -328,7 +312,7 @@ dmas_cmd_demo (int argc, char **argv)
   g_set_prgname ("dmas demo");
   int status;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = fail (DMAS_EXIT_USAGE, "demo: %s (try 'dmas demo --help')", error->message);
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "demo: %s (try 'dmas demo --help')", error->message);
   else
     status = demo (&o);
   g_free (o.provider);

@@ -12,9 +12,7 @@
 int
 dmas_cmd_evaluate (int argc, char **argv)
 {
-  g_autofree gchar *config = dmas_running_from_build_tree ()
-      ? g_build_filename (DMAS_ABS_SRCDIR, "configs", "paper", "resilience.yaml", NULL)
-      : g_build_filename (DMAS_DATADIR, "configs", "paper", "resilience.yaml", NULL);
+  g_autofree gchar *config = dmas_configs_path ("paper/resilience.yaml");
   for (int i = 1; i < argc; i++)
     if (g_strcmp0 (argv[i], "--help") == 0 || g_strcmp0 (argv[i], "-h") == 0)
       {

@@ -43,20 +43,6 @@ run_options_clear (RunOptions *o)
   g_strfreev (o->args);
 }
 
-static int
-fail (int status, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int status, const gchar *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "dmas: %s\n", message);
-  return status;
-}
-
 static void
 print_table (const DmasConfig *config, DmasRunStatus status, const DmasMetrics *metrics,
              guint64 events, gdouble wall_s, const gchar *digest, const gchar *outdir)
@@ -87,7 +73,7 @@ run_single (RunOptions *o, const gchar *const *sets)
   g_autoptr (DmasConfig) config = NULL;
   g_autoptr (DmasRegistry) registry = NULL;
   if (!dmas_cli_setup (o->args[0], sets, o->plugin_path, &config, &registry, &error))
-    return fail (dmas_cli_exit_status (error), "%s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "%s", error->message);
 
   g_autofree gchar *outdir = o->outdir != NULL ? g_strdup (o->outdir)
                                                : dmas_default_outdir (config->name);
@@ -96,7 +82,7 @@ run_single (RunOptions *o, const gchar *const *sets)
   };
   g_autoptr (DmasExecution) x = dmas_execute (config, registry, outdir, &options, &error);
   if (x == NULL)
-    return fail (dmas_cli_exit_status (error), "%s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "%s", error->message);
   if (!o->quiet)
     print_table (config, x->status, dmas_sim_metrics (x->sim), x->events, x->wall_s, x->digest,
                  outdir);
@@ -104,11 +90,11 @@ run_single (RunOptions *o, const gchar *const *sets)
   switch (x->status)
     {
     case DMAS_RUN_DEADLOCK:
-      return fail (DMAS_EXIT_FAILURE, "deadlock: %s\n(results in %s)", x->diagnosis, outdir);
+      return dmas_cli_fail (DMAS_EXIT_FAILURE, "deadlock: %s\n(results in %s)", x->diagnosis, outdir);
     case DMAS_RUN_STALLED:
-      return fail (DMAS_EXIT_FAILURE, "stalled: %s\n(results in %s)", x->diagnosis, outdir);
+      return dmas_cli_fail (DMAS_EXIT_FAILURE, "stalled: %s\n(results in %s)", x->diagnosis, outdir);
     case DMAS_RUN_INTERRUPTED:
-      return fail (DMAS_EXIT_INTERRUPTED, "interrupted; partial results in %s", outdir);
+      return dmas_cli_fail (DMAS_EXIT_INTERRUPTED, "interrupted; partial results in %s", outdir);
     default:
       return DMAS_EXIT_OK;
     }
@@ -136,19 +122,19 @@ run_campaign (RunOptions *o, DmasNode *root)
   g_autoptr (GError) error = NULL;
   DmasCampaignOptions options = { .resume = o->resume != NULL };
   if (!parse_progress (o->progress, &options.progress))
-    return fail (DMAS_EXIT_USAGE, "--progress: '%s' is not one of auto, bar, jsonl, none",
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--progress: '%s' is not one of auto, bar, jsonl, none",
                  o->progress);
   if (o->jobs < 0)
-    return fail (DMAS_EXIT_USAGE, "-j: must be >= 1 (default: the number of cores)");
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "-j: must be >= 1 (default: the number of cores)");
   options.jobs = o->jobs > 0 ? (guint) o->jobs : g_get_num_processors ();
   if (o->trace != NULL)
-    return fail (DMAS_EXIT_USAGE, "--trace records one run; for a campaign run, rerun it with "
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--trace records one run; for a campaign run, rerun it with "
                                   "'dmas replay DIR/runs/ID' or 'dmas run "
                                   "DIR/runs/ID/config.resolved.yaml --trace FILE'");
   if (o->speed != 0.0)
-    return fail (DMAS_EXIT_USAGE, "--speed paces one run; a campaign runs as fast as possible");
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--speed paces one run; a campaign runs as fast as possible");
   if (o->resume != NULL && o->outdir != NULL && strcmp (o->resume, o->outdir) != 0)
-    return fail (DMAS_EXIT_USAGE, "--resume %s and -o %s name different directories; give "
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--resume %s and -o %s name different directories; give "
                                   "--resume DIR alone", o->resume, o->outdir);
 
   /* Every run's config is resolved before anything starts: a config error shows now, not
@@ -156,36 +142,36 @@ run_campaign (RunOptions *o, DmasNode *root)
   g_autoptr (DmasCampaign) campaign = dmas_campaign_new (root, o->args[0], o->plugin_path,
                                                          &error);
   if (campaign == NULL)
-    return fail (dmas_cli_exit_status (error), "%s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "%s", error->message);
 
   g_autofree gchar *dir = o->resume != NULL   ? g_strdup (o->resume)
                           : o->outdir != NULL ? g_strdup (o->outdir)
                                               : dmas_default_outdir (campaign->name);
   g_autofree gchar *plan = g_build_filename (dir, "campaign.json", NULL);
   if (o->resume != NULL && !dmas_campaign_check_resume (campaign, dir, &error))
-    return fail (DMAS_EXIT_USAGE, "%s", error->message);
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "%s", error->message);
   if (o->resume == NULL && g_file_test (plan, G_FILE_TEST_EXISTS))
-    return fail (DMAS_EXIT_USAGE, "%s already holds a campaign; continue it with "
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "%s already holds a campaign; continue it with "
                                   "'dmas run %s --resume %s', or choose another -o DIR", dir,
                  o->args[0], dir);
   if (!dmas_campaign_write_plan (campaign, dir, &error))
-    return fail (DMAS_EXIT_FAILURE, "writing the campaign plan: %s", error->message);
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "writing the campaign plan: %s", error->message);
 
   DmasCampaignOutcome outcome;
   if (!dmas_campaign_execute (campaign, dir, &options, &outcome, &error))
-    return fail (DMAS_EXIT_FAILURE, "campaign stopped: %s; resume: dmas run %s --resume %s",
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "campaign stopped: %s; resume: dmas run %s --resume %s",
                  error->message, o->args[0], dir);
   if (outcome.interrupted)
-    return fail (DMAS_EXIT_INTERRUPTED, "interrupted: %u of %u runs finished; resume: dmas run "
+    return dmas_cli_fail (DMAS_EXIT_INTERRUPTED, "interrupted: %u of %u runs finished; resume: dmas run "
                  "%s --resume %s", outcome.finished, outcome.total, o->args[0], dir);
 
   if (!dmas_report_generate (dir, &error))
-    return fail (DMAS_EXIT_FAILURE, "writing the report: %s", error->message);
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "writing the report: %s", error->message);
   if (!o->quiet && !dmas_report_print_table (dir, stdout, &error))
-    return fail (DMAS_EXIT_FAILURE, "printing the table: %s", error->message);
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "printing the table: %s", error->message);
   printf ("report: %s/report.html\n", dir);
   if (outcome.failed > 0)
-    return fail (DMAS_EXIT_FAILURE, "%u of %u runs failed (failure.json in their directories)",
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "%u of %u runs failed (failure.json in their directories)",
                  outcome.failed, outcome.total);
   return DMAS_EXIT_OK;
 }
@@ -203,7 +189,7 @@ run (RunOptions *o)
     {
       guint64 seed;
       if (!g_ascii_string_to_unsigned (o->seed, 10, 0, G_MAXUINT64, &seed, NULL))
-        return fail (DMAS_EXIT_USAGE, "--seed: '%s' is not an unsigned integer", o->seed);
+        return dmas_cli_fail (DMAS_EXIT_USAGE, "--seed: '%s' is not an unsigned integer", o->seed);
       /* Applied last, as a --set, so it wins over the file and over --set seed=...; in a
        * campaign it is the master seed. */
       seed_set = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, seed);
@@ -211,7 +197,7 @@ run (RunOptions *o)
     }
   g_ptr_array_add (sets, NULL);
   if (o->speed < 0.0)
-    return fail (DMAS_EXIT_USAGE, "--speed: must be >= 0 (0 runs as fast as possible)");
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--speed: must be >= 0 (0 runs as fast as possible)");
 
   /* The --set assignments apply to the raw tree first, so that they can make a file a
    * campaign (--set repetitions=3) or change its sweep. */
@@ -219,11 +205,11 @@ run (RunOptions *o)
                                                       (const gchar *const *) sets->pdata,
                                                       &error);
   if (root == NULL)
-    return fail (dmas_cli_exit_status (error), "%s", error->message);
+    return dmas_cli_fail (dmas_cli_exit_status (error), "%s", error->message);
   if (dmas_campaign_is_campaign (root))
     return run_campaign (o, g_steal_pointer (&root));
   if (o->resume != NULL)
-    return fail (DMAS_EXIT_USAGE, "--resume: %s is not a campaign (it has no sweep: and no "
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "--resume: %s is not a campaign (it has no sweep: and no "
                                   "repetitions:)", o->args[0]);
   return run_single (o, (const gchar *const *) sets->pdata);
 }
@@ -269,11 +255,11 @@ dmas_cmd_run (int argc, char **argv)
   g_set_prgname ("dmas run");
   int status;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = fail (DMAS_EXIT_USAGE, "run: %s (try 'dmas run --help')", error->message);
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "run: %s (try 'dmas run --help')", error->message);
   else if (o.args == NULL || o.args[0] == NULL)
-    status = fail (DMAS_EXIT_USAGE, "run: missing CONFIG (try 'dmas run --help')");
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "run: missing CONFIG (try 'dmas run --help')");
   else if (o.args[1] != NULL)
-    status = fail (DMAS_EXIT_USAGE, "run: one CONFIG only, got also '%s'", o.args[1]);
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "run: one CONFIG only, got also '%s'", o.args[1]);
   else
     status = run (&o);
   run_options_clear (&o);

@@ -43,20 +43,6 @@ typedef struct {
   gchar *file;
 } SetupOptions;
 
-static int
-fail (int status, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int status, const gchar *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "dmas: setup-env: %s\n", message);
-  return status;
-}
-
 /* One line of stdin without its line end; NULL at end of input. */
 static gchar *
 read_line (void)
@@ -255,7 +241,7 @@ setup_env (SetupOptions *o)
     if (strcmp (provider, providers[i].provider) == 0)
       p = &providers[i];
   if (p == NULL)
-    return fail (DMAS_EXIT_USAGE, "'%s' is not a provider with variables to set; give "
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: '%s' is not a provider with variables to set; give "
                  "--provider ollama, openai or sambastudio (simulated and replay need none)",
                  provider);
 
@@ -281,10 +267,10 @@ setup_env (SetupOptions *o)
     }
 
   if (url[0] == '\0' && p->url_default == NULL)
-    return fail (DMAS_EXIT_USAGE, "%s is required: give --url URL (your endpoint's address)",
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: %s is required: give --url URL (your endpoint's address)",
                  p->url_var);
   if (p->key_required && (key == NULL || key[0] == '\0'))
-    return fail (DMAS_EXIT_USAGE, "%s is required: type it when asked (it is never shown)",
+    return dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: %s is required: type it when asked (it is never shown)",
                  p->key_var);
 
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -298,7 +284,7 @@ setup_env (SetupOptions *o)
         continue;
       gchar *value = NULL;
       if (!env_value (given[i][0], given[i][1], &value, &error))
-        return fail (DMAS_EXIT_USAGE, "%s", error->message);
+        return dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: %s", error->message);
       g_ptr_array_add (names, (gpointer) given[i][0]);
       g_ptr_array_add (values, value);
     }
@@ -309,7 +295,7 @@ setup_env (SetupOptions *o)
   if (names->len > 1
       && !write_env (file, (const gchar *const *) names->pdata,
                      (const gchar *const *) values->pdata, &error))
-    return fail (DMAS_EXIT_FAILURE, "%s", error->message);
+    return dmas_cli_fail (DMAS_EXIT_FAILURE, "setup-env: %s", error->message);
 
   if (names->len > 1)
     {
@@ -363,9 +349,9 @@ dmas_cmd_setup_env (int argc, char **argv)
   g_set_prgname ("dmas setup-env");
   int status;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = fail (DMAS_EXIT_USAGE, "%s (try 'dmas setup-env --help')", error->message);
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: %s (try 'dmas setup-env --help')", error->message);
   else if (argc > 1)
-    status = fail (DMAS_EXIT_USAGE, "unexpected argument '%s' (try 'dmas setup-env --help')",
+    status = dmas_cli_fail (DMAS_EXIT_USAGE, "setup-env: unexpected argument '%s' (try 'dmas setup-env --help')",
                    argv[1]);
   else
     status = setup_env (&o);

@@ -2,6 +2,9 @@
 /* The first step of `run` and `config`: the config, the plugins it names, their parameters. */
 #include <config.h>
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <gio/gio.h>
 
 #include "agents/faults.h"
@@ -45,4 +48,15 @@ dmas_cli_exit_status (const GError *error)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
     return DMAS_EXIT_USAGE;
   return DMAS_EXIT_FAILURE;
+}
+
+int
+dmas_cli_fail (int status, const gchar *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree gchar *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "dmas: %s\n", message);
+  return status;
 }

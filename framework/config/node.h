@@ -80,6 +80,9 @@ gchar *dmas_format_double (gdouble v);
  * (DMAS_ABS_BUILDDIR), so that `./dmas` and the tests use the source tree's plugins, presets
  * and configs without installing them. */
 gboolean dmas_running_from_build_tree (void);
+/* configs/`relative` ("demo", "prompts", "quickstart.yaml") beside the sources when running
+ * from the build tree, else under the installed data directory.  Returns: (transfer full). */
+gchar *dmas_configs_path (const gchar *relative);
 
 /* Formats a duration the way it would be written in YAML ("150ms", "2h").  (transfer full) */
 gchar *dmas_format_duration (guint64 ns);

@@ -284,3 +284,10 @@ dmas_running_from_build_tree (void)
   prefix = g_strconcat (builddir, G_DIR_SEPARATOR_S, NULL);
   return g_str_has_prefix (exe, prefix);
 }
+
+gchar *
+dmas_configs_path (const gchar *relative)
+{
+  return g_build_filename (dmas_running_from_build_tree () ? DMAS_ABS_SRCDIR : DMAS_DATADIR,
+                           "configs", relative, NULL);
+}

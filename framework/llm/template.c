@@ -31,9 +31,7 @@ dmas_llm_prompts_dir (const gchar *configured)
 {
   if (configured != NULL && configured[0] != '\0')
     return g_strdup (configured);
-  if (dmas_running_from_build_tree ())
-    return g_build_filename (DMAS_ABS_SRCDIR, "configs", "prompts", NULL);
-  return g_build_filename (DMAS_DATADIR, "configs", "prompts", NULL);
+  return dmas_configs_path ("prompts");
 }
 
 DmasLlmTemplate *

@@ -11,9 +11,7 @@
 gchar *
 dmas_platform_preset_dir (void)
 {
-  if (dmas_running_from_build_tree ())
-    return g_build_filename (DMAS_ABS_SRCDIR, "configs", "platforms", NULL);
-  return g_build_filename (DMAS_DATADIR, "configs", "platforms", NULL);
+  return dmas_configs_path ("platforms");
 }
 
 /* The keys of a preset's cluster: those of platform.clusters[], checked by the same schema. */

@@ -223,3 +223,14 @@ llm_answer_set (DmasLlmAnswer *out, const char *content, uint32_t tokens_in,
   out->tokens_in = tokens_in;
   out->tokens_out = tokens_out;
 }
+
+void
+llm_add_message (JsonBuilder *b, const char *role, const char *content)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, role);
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, content);
+  json_builder_end_object (b);
+}

@@ -55,6 +55,9 @@ gchar *llm_json_quote (const char *s);
 /* When the body is {"error": "..."} or {"error": {"message": "..."}}: that text, else NULL. */
 const char *llm_json_error (JsonNode *root);
 
+/* Adds a chat message {"role": role, "content": content} to the array being built. */
+void llm_add_message (JsonBuilder *b, const char *role, const char *content);
+
 /* Returns: (transfer full, malloc) the builder's document as compact JSON text. */
 char *llm_builder_text (JsonBuilder *b);
 

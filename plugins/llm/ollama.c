@@ -49,17 +49,6 @@ ollama_destroy (void *self)
   g_free (o);
 }
 
-static void
-add_message (JsonBuilder *b, const char *role, const char *content)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, role);
-  json_builder_set_member_name (b, "content");
-  json_builder_add_string_value (b, content);
-  json_builder_end_object (b);
-}
-
 static int
 ollama_http_build (void *self, DmasCtx *ctx, const DmasLlmRequest *req, DmasLlmHttp *out,
                    DmasError *err)
@@ -87,8 +76,8 @@ ollama_http_build (void *self, DmasCtx *ctx, const DmasLlmRequest *req, DmasLlmH
       json_builder_set_member_name (b, "messages");
       json_builder_begin_array (b);
       if (system[0] != '\0')
-        add_message (b, "system", system);
-      add_message (b, "user", prompt);
+        llm_add_message (b, "system", system);
+      llm_add_message (b, "user", prompt);
       json_builder_end_array (b);
     }
   json_builder_set_member_name (b, "stream");

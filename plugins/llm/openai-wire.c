@@ -4,17 +4,6 @@
 
 #include <string.h>
 
-static void
-add_message (JsonBuilder *b, const char *role, const char *content)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, role);
-  json_builder_set_member_name (b, "content");
-  json_builder_add_string_value (b, content);
-  json_builder_end_object (b);
-}
-
 char *
 llm_openai_body (const DmasLlmRequest *req, const char *model)
 {
@@ -26,8 +15,8 @@ llm_openai_body (const DmasLlmRequest *req, const char *model)
   json_builder_set_member_name (b, "messages");
   json_builder_begin_array (b);
   if (system[0] != '\0')
-    add_message (b, "system", system);
-  add_message (b, "user", req->prompt != NULL ? req->prompt : "");
+    llm_add_message (b, "system", system);
+  llm_add_message (b, "user", req->prompt != NULL ? req->prompt : "");
   json_builder_end_array (b);
   json_builder_set_member_name (b, "temperature");
   json_builder_add_double_value (b, req->temperature);

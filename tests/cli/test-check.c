@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "cli-tmp.h"
+
 #define SENTINEL "sk-dmas-sentinel-7f3a9c1e"
 
 typedef struct {
@@ -29,14 +31,7 @@ fixture_set_up (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 {
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const gchar *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree gchar *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  cli_tmp_remove (f->dir);
   g_free (f->dir);
 }
 

@@ -299,6 +299,45 @@ test_openai_key_sentinel (void)
   remove_tree (dir);
 }
 
+/* A model that answers garbage or fails: every call falls back to the heuristic, is counted,
+ * and the run still schedules its jobs and writes its results. */
+static void
+test_failures_fall_back (void)
+{
+  MockLlmServer *server = mock_llm_server_new ();
+  g_autofree gchar *dir = tmpdir ();
+  g_autofree gchar *url = g_strconcat ("params.llm/ollama.url=", mock_llm_server_url (server),
+                                       NULL);
+  g_autofree gchar *prose = mock_llm_ollama_chat ("Sure! The GPU cluster is best for this.");
+  g_autofree gchar *extra = mock_llm_ollama_chat ("{\"job_id\":1,\"cluster\":\"x\",\"nodes\":1,"
+                                                  "\"score\":1,\"reasoning\":\"\",\"sudo\":1}");
+  /* More scripted failures than the run makes calls: none of them can succeed. */
+  for (guint i = 0; i < 200; i++)
+    {
+      const MockLlmReply replies[] = {
+        { .status = 200, .body = prose },
+        { .status = 503, .body = "{\"error\":\"overloaded\"}" },
+        { .status = 200, .body = extra },
+      };
+      mock_llm_server_push (server, &replies[i % 3]);
+    }
+  const gchar *sets[] = { "llm.provider=ollama", url, "llm.retries=0", NULL };
+  Run r;
+  run_dmas (&r, dir, "out", sets, NULL);
+  assert_success (&r);
+  const gdouble calls = summary (&r, "llm_calls");
+  g_assert_cmpfloat (calls, >, 0);
+  g_assert_cmpfloat (summary (&r, "llm_invalid"), >, 0);
+  g_assert_cmpfloat (summary (&r, "llm_failures"), >, 0);
+  g_assert_cmpfloat (summary (&r, "llm_retries"), ==, 0);
+  g_assert_cmpfloat (summary (&r, "llm_invalid") + summary (&r, "llm_failures"), ==, calls);
+  g_assert_cmpfloat (summary (&r, "llm_fallbacks"), ==, calls);
+  g_assert_cmpfloat (summary (&r, "jobs_completed"), >, 0);
+  run_clear (&r);
+  mock_llm_server_free (server);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -306,5 +345,6 @@ main (int argc, char **argv)
   g_test_add_func ("/llm/e2e/simulated", test_simulated);
   g_test_add_func ("/llm/e2e/ollama-record-replay", test_ollama_record_replay);
   g_test_add_func ("/llm/e2e/openai-key-sentinel", test_openai_key_sentinel);
+  g_test_add_func ("/llm/e2e/failures-fall-back", test_failures_fall_back);
   return g_test_run ();
 }
