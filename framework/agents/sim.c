@@ -211,8 +211,9 @@ find_hybrid (DmasSim *sim, DmasRegistry *registry, GError **error)
 const DmasComponentInfo *
 dmas_sim_bidding_of (const DmasSim *sim, DmasAgentId agent, const DmasNode **params_out)
 {
-  /* Spread evenly: agent i is in the main share when the running count floor(i x f) steps
-   * up at i, so any prefix of the ids holds its fair share (f = 0.4: agents 1, 3, ...). */
+  /* Spread evenly: agent i is in the main share when the running count floor((i+1) x f)
+   * steps up at i, so any prefix of the ids holds its fair share (f = 0.4 of five agents:
+   * agents 2 and 4). */
   const gdouble f = sim->config->scheduling.hybrid.fraction;
   gboolean main_share = sim->bidding_other == NULL
                         || floor ((agent + 1) * f + 1e-9) > floor (agent * f + 1e-9);

@@ -195,6 +195,23 @@ test_key_missing (Fixture *f, gconstpointer data G_GNUC_UNUSED)
   g_assert_nonnull (strstr (out, "dmas setup-env --provider openai"));
 }
 
+/* --set changes what is checked, as for dmas run: the same file with another provider. */
+static void
+test_set_provider (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  g_autofree gchar *path = write_llm_config (f, "ollama");
+  const gchar *args[] = { path, "--set", "llm.provider=simulated", NULL };
+  g_autofree gchar *out = NULL;
+  g_assert_cmpint (run_check (f, args, NULL, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "\nok   llm: provider simulated answers offline"));
+  g_assert_null (strstr (out, "OLLAMA_HOST"));
+  const gchar *bad[] = { path, "--set", "llm.provider=nosuch", NULL };
+  g_autofree gchar *out2 = NULL;
+  g_assert_cmpint (run_check (f, bad, NULL, &out2), ==, 1);
+  g_assert_nonnull (strstr (out2, "FAIL config: "));
+  g_assert_nonnull (strstr (out2, "no llm component 'nosuch' found"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,6 +226,8 @@ main (int argc, char **argv)
               test_ollama_closed_port, fixture_tear_down);
   g_test_add ("/cli/check/key-never-printed", Fixture, NULL, fixture_set_up,
               test_key_never_printed, fixture_tear_down);
+  g_test_add ("/cli/check/set-provider", Fixture, NULL, fixture_set_up, test_set_provider,
+              fixture_tear_down);
   g_test_add ("/cli/check/key-missing", Fixture, NULL, fixture_set_up, test_key_missing,
               fixture_tear_down);
   return g_test_run ();
