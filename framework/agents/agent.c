@@ -37,6 +37,7 @@ wipe_log (DmasAgent *agent)
       agent->holder_inc[i] = DMAS_INCARNATION_UNKNOWN;
       agent->opened_at[i] = DMAS_TIME_NONE;
     }
+  memset (agent->distrusted, 0, agent->sim->n_agents);
 }
 
 DmasAgent *
@@ -50,6 +51,7 @@ dmas_agent_new (DmasSim *sim, DmasAgentId id, GError **error)
                                   agent->cluster->speed, &queue_hooks, agent);
   gsize n = (gsize) sim->workload->n_jobs + 1;
   agent->jobs = g_new0 (guint8, n);
+  agent->distrusted = g_new0 (guint8, sim->n_agents);
   agent->decided = g_new (DmasAgentId, n);
   agent->epoch = g_new (guint32, n);
   agent->slot_home = g_new (DmasAgentId, n);
@@ -86,6 +88,7 @@ dmas_agent_free (DmasAgent *agent)
   dmas_host_ctx_free (agent->bidding);
   dmas_localq_free (agent->queue);
   g_free (agent->jobs);
+  g_free (agent->distrusted);
   g_free (agent->decided);
   g_free (agent->epoch);
   g_free (agent->slot_home);

@@ -56,6 +56,10 @@ struct DmasAgent {
    * behaviour is set on it or it accuses someone.  While it has a behaviour, the safety
    * checker ignores its decisions (dmas_sim_agent_correct). */
   struct DmasByzAgent *byz;
+  /* Appended (llm): per agent id, this agent caught it lying (accused it) since its last
+   * restart: with scheduling.reputation, its later bids count as implausible here.
+   * Volatile: a crash forgets it. */
+  guint8 *distrusted;
 };
 
 /* Builds agent `id` of `sim`: its local queue and its two plugin instances.

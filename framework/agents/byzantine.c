@@ -179,6 +179,7 @@ dmas_host_accuse (DmasHostCtx *ctx, DmasAgentId agent)
     }
   if (agent >= sim->n_agents)
     return DMAS_ENOENT;
+  ctx->agent->distrusted[agent] = 1;
   DmasByzAgent *accuser = byz_of (ctx->agent);
   if (accuser->accused[agent])
     return DMAS_OK;

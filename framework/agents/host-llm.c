@@ -168,6 +168,11 @@ dmas_host_bid_plausible (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
     return 0;
   if (bid->score == 0.0)
     return 1;
+  /* Reputation: once this agent caught the bidder lying, none of its claims is believed. */
+  const DmasAgent *self = host (ctx)->agent;
+  if (sim->config->scheduling.reputation && self != NULL && bid->agent != self->id
+      && self->distrusted[bid->agent])
+    return 0;
   const DmasJob *job = &sim->workload->jobs[slot->job - 1];
   return dmas_cluster_fits (dmas_platform_cluster (sim->platform, bid->agent), job) ? 1 : 0;
 }

@@ -217,6 +217,7 @@ read_typed (DmasConfig *c, const DmasNode *r)
   c->scheduling.ha.heartbeat = get_duration (r, "scheduling.ha.heartbeat");
   c->scheduling.hybrid.fraction = get_double (r, "scheduling.hybrid.fraction");
   c->scheduling.hybrid.bidding = dup_str (r, "scheduling.hybrid.bidding");
+  c->scheduling.reputation = strcmp (get_str (r, "scheduling.reputation"), "true") == 0;
 
   c->clients.timeout = get_duration (r, "clients.timeout");
   c->clients.backoff = get_duration (r, "clients.backoff");

@@ -128,6 +128,8 @@ typedef struct {
       gdouble fraction;
       gchar *bidding;     /* component name */
     } hybrid;
+    /* Appended (llm): an agent that accused a bidder refuses its later bids as implausible. */
+    gboolean reputation;
   } scheduling;
 
   /* The clients that submit jobs (both modes).  A zero timeout (only in configs built by

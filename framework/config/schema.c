@@ -172,6 +172,9 @@ static const DmasSchemaKey schema[] = {
     "(agent i does when floor((i+1) x fraction) > floor(i x fraction)); 1 = all" },
   { "scheduling.hybrid.bidding", DMAS_SCHEMA_STRING, DMAS_SCHEMA_IDENT, 0, 0, NULL, NULL,
     "heuristic", "bidding component of the other agents" },
+  { "scheduling.reputation", DMAS_SCHEMA_BOOL, NONE_, NULL, NULL, "false",
+    "true: an agent that caught another in an impossible claim (and accused it) believes "
+    "none of its later bids until the accuser restarts (bid_plausible answers 0)" },
 
   { "clients", DMAS_SCHEMA_MAP, NONE_, NULL, NULL, NULL,
     "the users' clients that submit jobs through the network, and retry" },

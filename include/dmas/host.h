@@ -251,7 +251,8 @@ struct DmasHostApi {
    * (the platform description is public) can run the job; 0 when it claims a job its
    * cluster can never run, or its score is negative or not a number; DMAS_ENOENT for an
    * unknown job or agent, DMAS_EINVAL when bid->job != slot->job.  Protocols use it to
-   * refuse a liar's impossible claims. */
+   * refuse a liar's impossible claims.  With the config's scheduling.reputation, a positive
+   * bid from an agent the calling agent has accused (since its last restart) is 0 too. */
   int (*bid_plausible) (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
 };
 

@@ -53,7 +53,7 @@ tests_llm_test_llm_e2e_SOURCES = tests/llm/test-llm-e2e.c $(llm_mock_sources)
 tests_llm_test_llm_e2e_LDADD = $(JSON_LIBS) $(GLIB_LIBS) $(LIBS)
 EXTRA_tests_llm_test_llm_e2e_DEPENDENCIES = dmas $(llm_provider_modules)
 
-# Hybrid pools (scheduling.hybrid), in process through the sim's observer (lead).
-check_PROGRAMS += tests/llm/test-llm-hybrid
-TESTS += tests/llm/test-llm-hybrid
-tests_llm_test_llm_hybrid_LDADD = libdmas.la
+# LLM runs in process through the sim's observer: hybrid pools, reputation (lead).
+check_PROGRAMS += tests/llm/test-llm-sim
+TESTS += tests/llm/test-llm-sim
+tests_llm_test_llm_sim_LDADD = libdmas.la
