@@ -160,8 +160,9 @@ propose (DmasAgent *agent, DmasJobId id, gdouble score)
 }
 
 /* The bid the agent stands by.  A score that is not a number or below 0 becomes 0, and so
- * does any score for a job the cluster can never fit: the host will not let an agent win
- * work it cannot run, whatever its bidder says (the bidder's contract, enforced). */
+ * does any score for a job the cluster can never fit: the host will not let a correct agent
+ * win work it cannot run, whatever its bidder says (the bidder's contract, enforced).  A
+ * Byzantine agent's claims are its own lies to sign. */
 static gdouble
 checked_score (DmasAgent *agent, const DmasJob *job, gdouble score)
 {
@@ -172,6 +173,10 @@ checked_score (DmasAgent *agent, const DmasJob *job, gdouble score)
                     job->id);
       return 0.0;
     }
+  /* A Byzantine agent trusts its (compromised) bidder: its claims go out unchecked and the
+   * protocol has to cope (api->bid_plausible). */
+  if (!dmas_sim_agent_correct (agent->sim, agent->id))
+    return score;
   if (score > 0.0 && !dmas_cluster_fits (agent->cluster, job))
     {
       dmas_sim_log (agent->sim, agent->id, "%s: bid %g for job %" G_GUINT64_FORMAT
@@ -272,11 +277,7 @@ dmas_agent_bid_ready (DmasAgent *agent, const DmasBid *bid)
     return DMAS_ESTATE;
   agent->jobs[bid->job] &= (guint8) ~DMAS_AGENT_JOB_BID_PENDING;
   const DmasJob *job = &agent->sim->workload->jobs[bid->job - 1];
-  /* A Byzantine agent trusts its (compromised) model: its claims go out unchecked and the
-   * protocol has to cope (api->bid_plausible); only garbage is still refused. */
-  const gboolean unchecked = !dmas_sim_agent_correct (agent->sim, agent->id)
-                             && bid->score >= 0.0;
-  propose (agent, bid->job, unchecked ? bid->score : checked_score (agent, job, bid->score));
+  propose (agent, bid->job, checked_score (agent, job, bid->score));
   return DMAS_OK;
 }
 

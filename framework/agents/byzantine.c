@@ -196,6 +196,30 @@ dmas_host_accuse (DmasHostCtx *ctx, DmasAgentId agent)
   return DMAS_OK;
 }
 
+/* ---- plausibility (and reputation) ---- */
+
+int
+dmas_host_bid_plausible (DmasHostCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
+{
+  DmasSim *sim = ctx->sim;
+  if (slot == NULL || bid == NULL || bid->job != slot->job)
+    return DMAS_EINVAL;
+  if (slot->job == 0 || slot->job > sim->workload->n_jobs || bid->agent >= sim->n_agents)
+    return DMAS_ENOENT;
+  /* Only feasibility: the bidding contract bounds scores below (>= 0), not above. */
+  if (isnan (bid->score) || bid->score < 0.0)
+    return 0;
+  if (bid->score == 0.0)
+    return 1;
+  /* Reputation: once this agent caught the bidder lying, none of its claims is believed. */
+  const DmasAgent *self = ctx->agent;
+  if (sim->config->scheduling.reputation && self != NULL && bid->agent != self->id
+      && self->distrusted[bid->agent])
+    return 0;
+  const DmasJob *job = &sim->workload->jobs[slot->job - 1];
+  return dmas_sim_agent_can_run (sim, bid->agent, job) ? 1 : 0;
+}
+
 /* ---- the job-level effects ---- */
 
 gdouble

@@ -78,6 +78,8 @@ gdouble *dmas_faults_slowdowns (DmasFaults *faults);
 /* Byzantine behaviours and accusations: agents/byzantine.c. */
 int dmas_faults_byzantine (DmasHostCtx *ctx, DmasAgentId agent, const DmasByzantine *behaviour);
 int dmas_host_accuse (DmasHostCtx *ctx, DmasAgentId agent);
+/* api->bid_plausible (include/dmas/host.h), with scheduling.reputation's distrust. */
+int dmas_host_bid_plausible (DmasHostCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
 
 /* Returns: (transfer none) the sim's faults (never NULL once dmas_sim_new() succeeded). */
 DmasFaults *dmas_sim_faults (const DmasSim *sim);

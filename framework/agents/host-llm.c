@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The host's LLM calls (llm_request, secret), bid plausibility, and the run's llm provider. */
+/* The host's LLM calls (llm_request, secret) and the run's llm provider. */
 #include "config.h"
-
-#include <math.h>
-#include <string.h>
 
 #include "agents/host-llm.h"
 #include "agents/sim-private.h"
@@ -151,28 +148,4 @@ dmas_host_secret (DmasCtx *ctx, const char *name)
   if (h->kind != DMAS_KIND_LLM || name == NULL || h->sim->llm_secrets == NULL)
     return NULL;
   return dmas_llm_secrets_get (h->sim->llm_secrets, name);
-}
-
-/* ---- plausibility ---- */
-
-int
-dmas_host_bid_plausible (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
-{
-  DmasSim *sim = host (ctx)->sim;
-  if (slot == NULL || bid == NULL || bid->job != slot->job)
-    return DMAS_EINVAL;
-  if (slot->job == 0 || slot->job > sim->workload->n_jobs || bid->agent >= sim->n_agents)
-    return DMAS_ENOENT;
-  /* Only feasibility: the bidding contract bounds scores below (>= 0), not above. */
-  if (isnan (bid->score) || bid->score < 0.0)
-    return 0;
-  if (bid->score == 0.0)
-    return 1;
-  /* Reputation: once this agent caught the bidder lying, none of its claims is believed. */
-  const DmasAgent *self = host (ctx)->agent;
-  if (sim->config->scheduling.reputation && self != NULL && bid->agent != self->id
-      && self->distrusted[bid->agent])
-    return 0;
-  const DmasJob *job = &sim->workload->jobs[slot->job - 1];
-  return dmas_cluster_fits (dmas_platform_cluster (sim->platform, bid->agent), job) ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The host's LLM calls and bid plausibility (host-llm.c), and the run's llm provider. */
+/* The host's LLM calls (host-llm.c) and the run's llm provider. */
 #ifndef DMAS_AGENTS_HOST_LLM_H
 #define DMAS_AGENTS_HOST_LLM_H
 
@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 int dmas_host_llm_request (DmasCtx *ctx, const DmasLlmAsk *ask, DmasLlmReplyFn fn, void *data,
                            DmasFreeFn free_fn);
 const char *dmas_host_secret (DmasCtx *ctx, const char *name);
-int dmas_host_bid_plausible (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid);
 
 /* Reads the config's llm section, loads the secrets, finds and creates the provider
  * (llm.provider in `registry`; nothing when registry is NULL) and the service.  Returns FALSE

@@ -409,6 +409,12 @@ api_accuse (DmasCtx *ctx, DmasAgentId agent)
   return dmas_host_accuse (host (ctx), agent);
 }
 
+static int
+api_bid_plausible (DmasCtx *ctx, const DmasSlot *slot, const DmasBid *bid)
+{
+  return dmas_host_bid_plausible (host (ctx), slot, bid);
+}
+
 /* ---- signatures and stable storage (agents/signature.h, agents/storage.h) ---- */
 
 /* The agent whose identity and storage an instance uses: none for a fault component's, nor
@@ -514,7 +520,7 @@ static const DmasHostApi host_api = {
   .accuse = api_accuse,
   .llm_request = dmas_host_llm_request,
   .secret = dmas_host_secret,
-  .bid_plausible = dmas_host_bid_plausible,
+  .bid_plausible = api_bid_plausible,
 };
 
 const DmasHostApi *

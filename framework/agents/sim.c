@@ -325,6 +325,13 @@ dmas_sim_agent_name (const DmasSim *sim, DmasAgentId agent)
 }
 
 gboolean
+dmas_sim_agent_can_run (const DmasSim *sim, DmasAgentId agent, const DmasJob *job)
+{
+  g_return_val_if_fail (agent < sim->n_agents, FALSE);
+  return dmas_cluster_fits (dmas_platform_cluster (sim->platform, agent), job);
+}
+
+gboolean
 dmas_sim_work_settled (const DmasSim *sim)
 {
   return sim->n_settled >= sim->n_submittable;
@@ -428,19 +435,7 @@ dmas_sim_run (DmasSim *sim, gdouble speed, gboolean handle_sigint, gchar **diagn
     sim->metrics->msgs_corrupt_delivered = nf->corrupt_delivered;
   }
   if (sim->llm != NULL)
-    {
-      const DmasLlmCounters *lc = dmas_llm_service_counters (sim->llm);
-      sim->metrics->llm.calls = lc->calls;
-      sim->metrics->llm.attempts = lc->attempts;
-      sim->metrics->llm.retries = lc->retries;
-      sim->metrics->llm.invalid = lc->invalid;
-      sim->metrics->llm.failures = lc->failures;
-      sim->metrics->llm.tokens_in = lc->tokens_in;
-      sim->metrics->llm.tokens_out = lc->tokens_out;
-      sim->metrics->llm.latency_sum_s = lc->latency_sum_s;
-      sim->metrics->llm.latency_max_s = lc->latency_max_s;
-      sim->metrics->llm.wall_s = lc->wall_s;
-    }
+    sim->metrics->llm = *dmas_llm_service_counters (sim->llm);
   return status;
 }
 

@@ -90,6 +90,9 @@ typedef struct DmasLlmService DmasLlmService;
 DmasLlmService *dmas_sim_llm (const DmasSim *sim);
 /* Returns: (transfer none) the name of agent `agent`'s cluster. */
 const gchar *dmas_sim_agent_name (const DmasSim *sim, DmasAgentId agent);
+/* TRUE when agent `agent`'s cluster can ever run `job` (its total capacity: the rule of the
+ * host's plausibility check). */
+gboolean dmas_sim_agent_can_run (const DmasSim *sim, DmasAgentId agent, const DmasJob *job);
 
 G_END_DECLS
 

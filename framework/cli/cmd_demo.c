@@ -62,10 +62,10 @@ demo_dir (void)
 }
 
 static void
-print_cluster_table (const DmasDemoShow *show)
+print_cluster_table (const DmasDemoShow *show, const DmasConfig *config)
 {
   FILE *out = show->style.out;
-  const GArray *clusters = show->config->platform.clusters;
+  const GArray *clusters = config->platform.clusters;
   for (guint a = 0; a < dmas_sim_n_agents (show->sim); a++)
     {
       if (clusters == NULL || a >= clusters->len)
@@ -170,7 +170,7 @@ run_scenario (const DemoOptions *o, const DmasDemoStyle *style, guint number,
   if (service != NULL && !dmas_llm_service_probe (service, &error))
     return dmas_cli_fail (DMAS_EXIT_FAILURE, "demo: %s\n(check the provider with 'dmas check "
                  "CONFIG', or run the demo offline without --provider)", error->message);
-  g_autoptr (DmasDemoShow) show = dmas_demo_show_new (style, config, sim);
+  g_autoptr (DmasDemoShow) show = dmas_demo_show_new (style, sim);
   dmas_sim_set_observer (sim, dmas_demo_show_observer (), show);
 
   FILE *out = style->out;
@@ -180,7 +180,7 @@ run_scenario (const DemoOptions *o, const DmasDemoStyle *style, guint number,
   fprintf (out, "%s\n(config: configs/demo/%s, seed %" G_GUINT64_FORMAT ")\n\n",
            scenarios[number - 1].story, scenarios[number - 1].file, config->seed);
   fprintf (out, "The agents:\n");
-  print_cluster_table (show);
+  print_cluster_table (show, config);
   fprintf (out, "The jobs:\n");
   print_jobs (show);
   fprintf (out, "\n");

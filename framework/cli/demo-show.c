@@ -43,11 +43,10 @@ dmas_demo_agent (const DmasDemoShow *show, DmasAgentId agent)
 }
 
 DmasDemoShow *
-dmas_demo_show_new (const DmasDemoStyle *style, const DmasConfig *config, DmasSim *sim)
+dmas_demo_show_new (const DmasDemoStyle *style, DmasSim *sim)
 {
   DmasDemoShow *show = g_new0 (DmasDemoShow, 1);
   show->style = *style;
-  show->config = config;
   show->sim = sim;
   show->claims = g_array_new (FALSE, TRUE, sizeof (DmasDemoClaim));
   show->decisions = g_array_new (FALSE, TRUE, sizeof (DmasDemoDecision));
@@ -113,21 +112,6 @@ find_job (const DmasDemoShow *show, DmasJobId id)
 {
   const DmasWorkload *w = dmas_sim_workload (show->sim);
   return id >= 1 && id <= w->n_jobs ? &w->jobs[id - 1] : NULL;
-}
-
-/* Whether `agent`'s cluster can run `job` at all (the rule of dmas_cluster_fits), from the
- * config's explicit cluster list: the platform description every agent can read.  TRUE when
- * the platform is not an explicit list (nothing to judge by). */
-static gboolean
-cluster_can_run (const DmasDemoShow *show, DmasAgentId agent, DmasJobId id)
-{
-  const GArray *clusters = show->config->platform.clusters;
-  const DmasJob *job = find_job (show, id);
-  if (clusters == NULL || agent >= clusters->len || job == NULL)
-    return TRUE;
-  const DmasClusterSpec *c = &g_array_index (clusters, DmasClusterSpec, agent);
-  return job->nodes <= c->nodes && job->cores <= c->cores && job->memory_gb <= c->memory_gb
-         && job->gpus <= c->gpus;
 }
 
 /* ---- the callbacks ---- */
@@ -206,7 +190,9 @@ on_bid (gpointer data, DmasTime now, const DmasSlot *slot, const DmasBid *bid)
   const DmasDemoStyle *st = &show->style;
   const gboolean byzantine = bid->agent < dmas_sim_n_agents (show->sim)
                              && show->byzantine[bid->agent];
-  const gboolean impossible = bid->score > 0.0 && !cluster_can_run (show, bid->agent, bid->job);
+  const DmasJob *claimed = find_job (show, bid->job);
+  const gboolean impossible = bid->score > 0.0 && claimed != NULL
+                              && !dmas_sim_agent_can_run (show->sim, bid->agent, claimed);
 
   /* A protocol may propose again (a new view, a resend): the first vote of an agent for a
    * slot is the one shown. */

@@ -42,7 +42,6 @@ typedef struct {
 /* What a scenario showed.  The arrays are in the order the events happened. */
 typedef struct DmasDemoShow {
   DmasDemoStyle style;
-  const DmasConfig *config;   /* borrowed */
   DmasSim *sim;               /* borrowed */
   GArray *claims;             /* DmasDemoClaim: every bid > 0 (first per slot and agent) */
   GArray *decisions;          /* DmasDemoDecision, one per slot */
@@ -52,9 +51,8 @@ typedef struct DmasDemoShow {
   guint jobs_started, jobs_finished;
 } DmasDemoShow;
 
-/* Returns: (transfer full) the state of one scenario; config and sim borrowed. */
-DmasDemoShow *dmas_demo_show_new (const DmasDemoStyle *style, const DmasConfig *config,
-                                  DmasSim *sim);
+/* Returns: (transfer full) the state of one scenario; sim borrowed. */
+DmasDemoShow *dmas_demo_show_new (const DmasDemoStyle *style, DmasSim *sim);
 void dmas_demo_show_free (DmasDemoShow *show);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DmasDemoShow, dmas_demo_show_free)
 

@@ -16,6 +16,7 @@
 
 #include <dmas/dmas.h>
 #include "config/config.h"
+#include "metrics/metrics.h"
 
 G_BEGIN_DECLS
 
@@ -116,18 +117,7 @@ void dmas_llm_service_call (DmasLlmService *service, const DmasLlmCall *call,
                             DmasLlmOutcome *out);
 void dmas_llm_outcome_clear (DmasLlmOutcome *out);
 
-/* The run's counters (the summary's llm_* metrics). */
-typedef struct DmasLlmCounters {
-  guint64 calls;              /* dmas_llm_service_call()s */
-  guint64 attempts;           /* HTTP requests sent (online providers) */
-  guint64 retries;            /* attempts after the first of a call */
-  guint64 invalid;            /* replies refused: not JSON, schema, impossible placement */
-  guint64 failures;           /* calls with no usable reply (transport, budget, replay miss) */
-  guint64 tokens_in, tokens_out;
-  gdouble latency_sum_s;      /* virtual latency of all calls */
-  gdouble latency_max_s;
-  gdouble wall_s;             /* real time spent waiting for providers */
-} DmasLlmCounters;
+/* The run's counters (DmasLlmCounters, metrics/metrics.h: the summary's llm_* metrics). */
 const DmasLlmCounters *dmas_llm_service_counters (const DmasLlmService *service);
 
 /* Called after every call with what was sent and received (the demo shows it).  The key is

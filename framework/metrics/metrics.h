@@ -22,6 +22,19 @@ typedef enum {
   DMAS_JOB_KILLED           /* stopped at its requested walltime */
 } DmasJobState;
 
+/* The LLM service's counters (framework/llm/service.h), kept in the run's metrics. */
+typedef struct DmasLlmCounters {
+  guint64 calls;              /* the service's calls (one per llm_request) */
+  guint64 attempts;           /* HTTP requests sent (online providers) */
+  guint64 retries;            /* attempts after the first of a call */
+  guint64 invalid;            /* replies refused: not JSON, schema, impossible placement */
+  guint64 failures;           /* calls with no usable reply (transport, budget, replay miss) */
+  guint64 tokens_in, tokens_out;
+  gdouble latency_sum_s;      /* virtual latency of all calls */
+  gdouble latency_max_s;
+  gdouble wall_s;             /* real time spent waiting for providers */
+} DmasLlmCounters;
+
 typedef struct {
   DmasJobId id;
   DmasTime submit;
@@ -83,12 +96,9 @@ typedef struct {
   guint64 jobs_completed_byzantine; /* of those, jobs that completed all the same */
   guint64 byzantine_detected;     /* accusations of an agent that was Byzantine */
   guint64 byzantine_false_accusations; /* accusations of a correct agent */
-  /* Appended (llm): the LLM service's counters (framework/llm/service.h), copied at the end
-   * of a run that had a service; summary.json shows them when llm_calls > 0. */
-  struct {
-    guint64 calls, attempts, retries, invalid, failures, tokens_in, tokens_out;
-    gdouble latency_sum_s, latency_max_s, wall_s;
-  } llm;
+  /* Appended (llm): the LLM service's counters, copied at the end of a run that had a
+   * service; summary.json shows them when llm_calls > 0. */
+  DmasLlmCounters llm;
 } DmasMetrics;
 
 /* [start, end) in virtual time; end DMAS_TIME_NONE while open (closed by the run's end). */
